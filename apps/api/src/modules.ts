@@ -1,0 +1,31 @@
+// Composition root: the one file that knows every module. Wired by hand, no container.
+import type { FastifyBaseLogger } from 'fastify'
+import type { RoutesPlugin } from './app.ts'
+import { createAuditLog, type AuditLog } from './platform/audit/audit-log.ts'
+import type { Clock } from './platform/clock.ts'
+import type { Config } from './platform/config.ts'
+import type { Database } from './platform/db/index.ts'
+import { createOutbox, type Outbox } from './platform/events/outbox.ts'
+import { createIdentityModule } from './modules/identity/index.ts'
+
+export interface PlatformDeps {
+  config: Config
+  database: Database
+  clock: Clock
+  log: FastifyBaseLogger
+}
+
+/** What every module's factory receives. */
+export interface ModuleDeps extends PlatformDeps {
+  audit: AuditLog
+  outbox: Outbox
+}
+
+export function createModules(platform: PlatformDeps) {
+  const deps: ModuleDeps = { ...platform, audit: createAuditLog(), outbox: createOutbox() }
+  const identity = createIdentityModule(deps)
+  const routes: RoutesPlugin[] = [identity.routes]
+  return { deps, identity, authenticator: identity.authenticator, routes }
+}
+
+export type Modules = ReturnType<typeof createModules>

@@ -1,0 +1,153 @@
+import { PGlite } from '@electric-sql/pglite'
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
+import { sql, type SQL } from 'drizzle-orm'
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import pg from 'pg'
+
+/** A Drizzle handle: the database itself or a transaction inside it. */
+export type DbOrTx = PgDatabase<PgQueryResultHKT, Record<string, never>>
+
+/** Extensions every PGlite open must load (the schema uses them). */
+const pgliteExtensions = { pg_trgm, btree_gin }
+
+export interface Database {
+  readonly kind: 'pglite' | 'postgres'
+  /** Owner connection: bypasses row-level security. Only for platform code (migrations, worker claims, login lookup). */
+  readonly db: DbOrTx
+  /** Runs `fn` in one transaction scoped to a tenant; row-level security applies. */
+  withTenant<T>(tenantId: string, fn: (tx: DbOrTx) => Promise<T>): Promise<T>
+  /** A transaction as the owner (no tenant scope). */
+  transaction<T>(fn: (tx: DbOrTx) => Promise<T>): Promise<T>
+  /** Raw SQL returning rows (owner connection). */
+  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>
+  /** Runs a multi-statement SQL script in one transaction. */
+  execScript(script: string): Promise<void>
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>
+  notify(channel: string, payload: string): Promise<void>
+  close(): Promise<void>
+  /** The PGlite instance when embedded (pg-boss and backups use it). */
+  readonly pglite?: PGlite
+  readonly pool?: pg.Pool
+  readonly connectionString?: string
+}
+
+export async function rows<R>(tx: DbOrTx, query: SQL): Promise<R[]> {
+  const res = (await tx.execute(query)) as unknown as { rows: R[] }
+  return res.rows
+}
+
+// The application role: business queries run as this role so row-level security applies
+// (a superuser or table owner bypasses RLS). Created by the first migration.
+export const APP_ROLE = 'aftercare_app'
+
+async function scopeToTenant(tx: DbOrTx, tenantId: string) {
+  await tx.execute(sql`select set_config('app.tenant_id', ${tenantId}, true)`)
+  await tx.execute(sql.raw(`set local role ${APP_ROLE}`))
+}
+
+export async function openPglite(dataDir: string | undefined, opts: { loadDataDir?: Blob | File } = {}): Promise<Database> {
+  const pglite = await PGlite.create({
+    ...(dataDir ? { dataDir } : {}),
+    ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
+    extensions: pgliteExtensions,
+  })
+  const db = drizzlePglite({ client: pglite }) as unknown as DbOrTx
+  return {
+    kind: 'pglite',
+    db,
+    pglite,
+    withTenant: (tenantId, fn) =>
+      db.transaction(async (tx) => {
+        await scopeToTenant(tx, tenantId)
+        return fn(tx)
+      }),
+    transaction: (fn) => db.transaction(fn),
+    async query<R>(text: string, params: unknown[] = []) {
+      const res = await pglite.query<R>(text, params)
+      return res.rows
+    },
+    async execScript(script) {
+      await pglite.transaction(async (tx) => {
+        await tx.exec(script)
+      })
+    },
+    async listen(channel, onPayload) {
+      const unlisten = await pglite.listen(channel, onPayload)
+      return async () => unlisten()
+    },
+    async notify(channel, payload) {
+      await pglite.query('select pg_notify($1, $2)', [channel, payload])
+    },
+    async close() {
+      await pglite.close()
+    },
+  }
+}
+
+export async function openPostgres(connectionString: string, opts: { max?: number } = {}): Promise<Database> {
+  const pool = new pg.Pool({ connectionString, max: opts.max ?? 10 })
+  // An idle client dropped by the server must not crash the process; the pool replaces it.
+  pool.on('error', () => {})
+  const db = drizzlePg({ client: pool }) as unknown as DbOrTx
+  let listener: pg.Client | undefined
+  const handlers = new Map<string, Set<(p: string) => void>>()
+  return {
+    kind: 'postgres',
+    db,
+    pool,
+    connectionString,
+    withTenant: (tenantId, fn) =>
+      db.transaction(async (tx) => {
+        await scopeToTenant(tx, tenantId)
+        return fn(tx)
+      }),
+    transaction: (fn) => db.transaction(fn),
+    async query<R>(text: string, params: unknown[] = []) {
+      const res = await pool.query(text, params)
+      return res.rows as R[]
+    },
+    async execScript(script) {
+      const client = await pool.connect()
+      try {
+        await client.query('begin')
+        await client.query(script)
+        await client.query('commit')
+      } catch (e) {
+        await client.query('rollback').catch(() => {})
+        throw e
+      } finally {
+        client.release()
+      }
+    },
+    async listen(channel, onPayload) {
+      if (!listener) {
+        listener = new pg.Client({ connectionString })
+        listener.on('error', () => {})
+        await listener.connect()
+        listener.on('notification', (msg) => {
+          for (const h of handlers.get(msg.channel) ?? []) h(msg.payload ?? '')
+        })
+      }
+      let set = handlers.get(channel)
+      if (!set) {
+        set = new Set()
+        handlers.set(channel, set)
+        await listener.query(`listen ${pg.escapeIdentifier(channel)}`)
+      }
+      set.add(onPayload)
+      return async () => {
+        set.delete(onPayload)
+      }
+    },
+    async notify(channel, payload) {
+      await pool.query('select pg_notify($1, $2)', [channel, payload])
+    },
+    async close() {
+      await listener?.end().catch(() => {})
+      await pool.end()
+    },
+  }
+}

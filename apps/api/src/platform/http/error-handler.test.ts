@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestRuntime, type TestRuntime } from '../../test/harness.ts'
+
+let rt: TestRuntime
+beforeAll(async () => {
+  rt = await createTestRuntime()
+})
+afterAll(async () => rt?.close())
+
+describe('HTTP platform', () => {
+  it('answers an unknown API route with a 404 error body naming the route', async () => {
+    const res = await rt.app.inject({ url: '/api/does-not-exist' })
+    expect(res.statusCode).toBe(404)
+    expect(res.json()).toMatchObject({ code: 'not_found', message: 'Route GET /api/does-not-exist not found' })
+    expect(res.headers['x-request-id']).toBeTruthy()
+  })
+
+  it('reports readiness with the database check', async () => {
+    const res = await rt.app.inject({ url: '/readyz' })
+    expect(res.statusCode).toBe(200)
+    expect(res.json()).toEqual({ status: 'ready', checks: { database: true } })
+  })
+
+  it('serves the generated OpenAPI document', async () => {
+    const res = await rt.app.inject({ url: '/api/docs/json' })
+    expect(res.statusCode).toBe(200)
+    expect(res.json().paths['/api/version']).toBeDefined()
+  })
+
+  it('sets security headers', async () => {
+    const res = await rt.app.inject({ url: '/api/version' })
+    expect(res.headers['content-security-policy']).toContain("object-src 'none'")
+    expect(res.headers['x-content-type-options']).toBe('nosniff')
+    expect(res.headers['strict-transport-security']).toContain('max-age=31536000')
+  })
+
+  it('exposes Prometheus metrics', async () => {
+    await rt.app.inject({ url: '/api/version' })
+    const res = await rt.app.inject({ url: '/metrics' })
+    expect(res.statusCode).toBe(200)
+    expect(res.body).toContain('aftercare_http_requests_total')
+  })
+})

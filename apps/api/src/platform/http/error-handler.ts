@@ -1,0 +1,83 @@
+import type { FastifyError, FastifyInstance } from 'fastify'
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod'
+import type { ApiError } from '@aftercare/contracts'
+import { AppError } from '../errors.ts'
+
+const statusCodes: Record<number, string> = {
+  400: 'invalid_input',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  406: 'not_acceptable',
+  409: 'conflict',
+  411: 'length_required',
+  412: 'precondition_failed',
+  413: 'payload_too_large',
+  414: 'uri_too_long',
+  415: 'unsupported_media_type',
+  422: 'unprocessable',
+  428: 'precondition_required',
+  429: 'rate_limited',
+  431: 'headers_too_large',
+}
+
+/** PostgreSQL errors a user's input can cause: they are 4xx, never 500. */
+function fromPostgres(e: { code?: unknown; message?: string }): { status: number; body: ApiError } | undefined {
+  switch (e.code) {
+    case '22P05': // untranslatable character (\u0000 in text)
+    case '22021': // invalid byte sequence
+    case '22001': // value too long
+    case '22003': // numeric out of range
+    case '22007':
+    case '22008': // datetime
+    case '22P02': // invalid text representation
+      return { status: 400, body: { code: 'invalid_input', message: 'The input contains a value the database cannot store' } }
+    case '23505':
+      return { status: 409, body: { code: 'conflict', message: 'A record with the same unique value already exists' } }
+    case '23503':
+      return { status: 409, body: { code: 'conflict', message: 'A referenced record does not exist or is still in use' } }
+    default:
+      return undefined
+  }
+}
+
+/** One error handler: `{code, message, issues}`; schema failures name the fields; nothing leaks on 500. */
+export function registerErrorHandler(app: FastifyInstance) {
+  app.setErrorHandler((error: FastifyError, req, reply) => {
+    const requestId = String(req.id)
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const issues = error.validation.map((v) => {
+        const where = v.instancePath.replace(/^\//, '').replaceAll('/', '.')
+        const path = [error.validationContext, where].filter(Boolean).join('.')
+        return { path, message: v.message ?? 'invalid', code: v.keyword }
+      })
+      return reply.status(400).send({
+        code: 'invalid_input',
+        message: issues.map((i) => `${i.path}: ${i.message}`).join('; '),
+        issues,
+        requestId,
+      } satisfies ApiError)
+    }
+    if (error instanceof AppError) {
+      return reply.status(error.status).send({ code: error.code, message: error.message, ...error.details, requestId })
+    }
+    if (isResponseSerializationError(error)) {
+      req.log.error({ err: error, issues: error.cause.issues }, 'response did not match its schema')
+      return reply.status(500).send({ code: 'internal', message: 'Internal error', requestId })
+    }
+    const pgMapped = fromPostgres(error as { code?: unknown })
+    if (pgMapped) return reply.status(pgMapped.status).send({ ...pgMapped.body, requestId })
+    const status = error.statusCode ?? 500
+    if (status >= 400 && status < 500) {
+      const headers = (error as { headers?: Record<string, string> }).headers
+      if (headers) reply.headers(headers)
+      return reply.status(status).send({ code: statusCodes[status] ?? 'invalid_input', message: error.message, requestId })
+    }
+    req.log.error({ err: error }, 'unhandled error')
+    return reply.status(500).send({ code: 'internal', message: 'Internal error', requestId })
+  })
+  app.setNotFoundHandler((req, reply) =>
+    reply.status(404).send({ code: 'not_found', message: `Route ${req.method} ${req.url.split('?')[0]} not found`, requestId: String(req.id) }),
+  )
+}
