@@ -52,7 +52,7 @@ insert into schema_migrations (name, checksum) values ('${m.name}', '${m.checksu
       applied.push(m.name)
     } catch (e) {
       if (e instanceof Error && e.message.includes('aftercare:already-applied')) continue
-      throw new Error(`Migration ${m.name} failed: ${e instanceof Error ? e.message : String(e)}`)
+      throw new Error(`Migration ${m.name} failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e })
     }
   }
   return applied
