@@ -6,6 +6,7 @@ import type { Clock } from './platform/clock.ts'
 import type { Config } from './platform/config.ts'
 import type { Database } from './platform/db/index.ts'
 import { createOutbox, type Outbox } from './platform/events/outbox.ts'
+import { createCustomersModule } from './modules/customers/index.ts'
 import { createIdentityModule } from './modules/identity/index.ts'
 
 export interface PlatformDeps {
@@ -24,8 +25,9 @@ export interface ModuleDeps extends PlatformDeps {
 export function createModules(platform: PlatformDeps) {
   const deps: ModuleDeps = { ...platform, audit: createAuditLog(), outbox: createOutbox() }
   const identity = createIdentityModule(deps)
-  const routes: RoutesPlugin[] = [identity.routes]
-  return { deps, identity, authenticator: identity.authenticator, routes }
+  const customers = createCustomersModule(deps)
+  const routes: RoutesPlugin[] = [identity.routes, customers.routes]
+  return { deps, identity, customers, authenticator: identity.authenticator, routes }
 }
 
 export type Modules = ReturnType<typeof createModules>
