@@ -1,6 +1,10 @@
 -- Platform foundation: the application role, tenants, and the helper every
 -- row-level security policy uses.
 
+-- Extensions the schema uses (PGlite loads the same ones on every open: platform/db/database.ts).
+create extension if not exists pg_trgm;
+create extension if not exists btree_gin;
+
 -- Business queries run as aftercare_app (SET LOCAL ROLE inside a tenant
 -- transaction) so that row-level security applies: the owner bypasses it.
 do $$ begin
