@@ -80,6 +80,8 @@ export const Me = z.object({
   totpEnabled: z.boolean(),
   teamIds: z.array(z.uuid()),
   customerOrgId: z.uuid().nullable(),
+  /** Present for cookie sessions: send it as `x-csrf-token` on POST/PATCH/PUT/DELETE. */
+  csrfToken: z.string().optional(),
 })
 export type Me = z.infer<typeof Me>
 
@@ -127,12 +129,31 @@ export const UpdateUserBody = z.object({
 export type UpdateUserBody = z.infer<typeof UpdateUserBody>
 
 export const ResetPasswordBody = z.object({ password: NewPassword })
-export const ChangePasswordBody = z.object({ currentPassword: z.string().min(1).max(256), newPassword: NewPassword })
+export const ChangePasswordBody = z.object({
+  currentPassword: z.string().min(1).max(256),
+  newPassword: NewPassword,
+  /** Sign out the user's other sessions (default true); the current one stays. */
+  signOutOtherSessions: z.boolean().default(true),
+})
 export const UpdateProfileBody = z.object({ name: Line(100).optional(), locale: Locale.optional() })
+
+/** `GET /users` filters; `cursor` comes from the previous page's `nextCursor`. */
+export const UserListQuery = z.object({
+  q: z.string().trim().max(100).optional(),
+  role: Role.optional(),
+  status: UserStatus.optional(),
+  teamId: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(500).optional(),
+})
+export type UserListQuery = z.infer<typeof UserListQuery>
+export const UserList = z.object({ items: z.array(User), nextCursor: z.string().nullable() })
+export type UserList = z.infer<typeof UserList>
 
 export const Team = z.object({ id: z.uuid(), name: z.string(), description: z.string().nullable(), memberCount: z.number().int() })
 export type Team = z.infer<typeof Team>
 export const CreateTeamBody = z.object({ name: Line(100), description: z.string().trim().max(500).optional() })
+export const UpdateTeamBody = z.object({ name: Line(100).optional(), description: z.string().trim().max(500).nullable().optional() })
 
 export const TotpEnrollment = z.object({ secret: z.string(), otpauthUrl: z.string(), qrDataUrl: z.string() })
 export const TotpConfirmBody = z.object({ code: z.string().regex(/^\d{6}$/) })

@@ -1,13 +1,54 @@
-// Placeholder until the identity module lands (issue 2): anonymous only, no routes.
+// Identity: users, teams, sessions, API tokens, two-factor, and who may do what.
 import type { Authenticator } from '../../platform/http/access.ts'
 import type { RoutesPlugin } from '../../app.ts'
 import type { ModuleDeps } from '../../modules.ts'
+import { createAccountService, type AccountService } from './account.service.ts'
+import { authRoutes } from './auth.routes.ts'
+import { createAuthService, type AuthService } from './auth.service.ts'
+import { createSecretBox } from './credentials.ts'
+import { userRoutes } from './users.routes.ts'
+import { createUsersService, type UsersService } from './users.service.ts'
+
+export { permissionsOf, rolePermissions, lockoutRule } from './identity.policy.ts'
+export type { NewUser } from './users.service.ts'
 
 export interface IdentityModule {
   authenticator: Authenticator
   routes: RoutesPlugin
+  auth: AuthService
+  account: AccountService
+  users: UsersService
+  /** Creates a tenant; 409 `tenant_exists` when the slug is taken. */
+  createTenant: UsersService['createTenant']
+  findTenantBySlug: UsersService['findTenantBySlug']
+  /** Creates a user as the system actor (CLI `create-user`, seed). */
+  createUser: UsersService['createUser']
+  findUserByEmail: UsersService['findUserByEmail']
+  verifyCredentials: UsersService['verifyCredentials']
+  setCustomerOrg: UsersService['setCustomerOrg']
 }
 
-export function createIdentityModule(_deps: ModuleDeps): IdentityModule {
-  return { authenticator: { authenticate: async () => null }, routes: () => {} }
+export function createIdentityModule(deps: ModuleDeps): IdentityModule {
+  const identityDeps = { ...deps, totpBox: createSecretBox(deps.config.SECRET_KEY, 'totp-secret') }
+  const auth = createAuthService(identityDeps)
+  const account = createAccountService(identityDeps)
+  const users = createUsersService(identityDeps)
+  const authPlugin = authRoutes(auth, account, deps.config)
+  const usersPlugin = userRoutes(users)
+  return {
+    authenticator: auth.authenticator,
+    routes: async (app) => {
+      await authPlugin(app)
+      await usersPlugin(app)
+    },
+    auth,
+    account,
+    users,
+    createTenant: users.createTenant,
+    findTenantBySlug: users.findTenantBySlug,
+    createUser: users.createUser,
+    findUserByEmail: users.findUserByEmail,
+    verifyCredentials: users.verifyCredentials,
+    setCustomerOrg: users.setCustomerOrg,
+  }
 }

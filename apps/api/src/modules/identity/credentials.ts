@@ -1,0 +1,78 @@
+// Secrets at rest: password hashes, hashed session/API tokens, the sealed TOTP seed.
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto'
+import { hash, parseOptions, verify } from '@node-rs/argon2'
+
+// argon2id (the library default algorithm) with OWASP's minimum: m=19 MiB, t=2, p=1.
+const argon2Options = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password, argon2Options)
+}
+
+export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  try {
+    return await verify(passwordHash, password)
+  } catch {
+    return false
+  }
+}
+
+/** True when a stored hash was made with weaker parameters than today's: rehash it at the next login. */
+export function needsRehash(passwordHash: string): boolean {
+  try {
+    const o = parseOptions(passwordHash)
+    return o.memoryCost < argon2Options.memoryCost || o.timeCost < argon2Options.timeCost
+  } catch {
+    return true
+  }
+}
+
+let dummyHash: Promise<string> | undefined
+/** Verifies against a throwaway hash, so an unknown email costs the same time as a wrong password. */
+export async function verifyDummy(password: string): Promise<void> {
+  dummyHash ??= hashPassword(randomBytes(16).toString('hex'))
+  await verifyPassword(await dummyHash, password)
+}
+
+/** A bearer secret: 32 random bytes, base64url. */
+export function randomSecret(bytes = 32): string {
+  return randomBytes(bytes).toString('base64url')
+}
+
+/** Tokens are stored as sha256: they are random, so no slow hash is needed. */
+export function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('hex')
+}
+
+export function safeEqual(a: string, b: string): boolean {
+  const ab = Buffer.from(a)
+  const bb = Buffer.from(b)
+  return ab.length === bb.length && timingSafeEqual(ab, bb)
+}
+
+/**
+ * AES-256-GCM sealing of small secrets (TOTP seeds) with a key derived from SECRET_KEY.
+ * The owner's id is the associated data: a sealed value copied to another user's row does not open.
+ * Format: `v1.<iv>.<tag>.<ciphertext>` (base64url).
+ */
+export function createSecretBox(secretKey: string, purpose: string) {
+  const key = Buffer.from(hkdfSync('sha256', secretKey, 'aftercare', purpose, 32))
+  return {
+    seal(plain: string, owner: string): string {
+      const iv = randomBytes(12)
+      const cipher = createCipheriv('aes-256-gcm', key, iv)
+      cipher.setAAD(Buffer.from(owner))
+      const ct = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()])
+      return ['v1', iv, cipher.getAuthTag(), ct].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.')
+    },
+    open(sealed: string, owner: string): string {
+      const [v, iv, tag, ct] = sealed.split('.')
+      if (v !== 'v1' || !iv || !tag || ct === undefined) throw new Error('Unknown sealed secret format')
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'))
+      decipher.setAAD(Buffer.from(owner))
+      decipher.setAuthTag(Buffer.from(tag, 'base64url'))
+      return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8')
+    },
+  }
+}
+export type SecretBox = ReturnType<typeof createSecretBox>
