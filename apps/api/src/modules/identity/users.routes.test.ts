@@ -98,7 +98,7 @@ describe('listing users', () => {
     const seen: string[] = []
     let cursor: string | null = null
     do {
-      const page = (await get(`role=engineer&limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json()
+      const page: { items: { email: string }[]; nextCursor: string | null } = (await get(`role=engineer&limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json()
       expect(page.items.length).toBeLessThanOrEqual(2)
       seen.push(...page.items.map((u: { email: string }) => u.email))
       cursor = page.nextCursor
