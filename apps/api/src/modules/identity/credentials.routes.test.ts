@@ -182,6 +182,18 @@ describe('two-factor (TOTP)', () => {
     expect(JSON.stringify(actions)).not.toContain(secret)
   })
 
+  it('an admin can turn off the two-factor of a user who lost their phone', async () => {
+    const u = await freshUser('agent_l1')
+    const c = await signIn(rt, { email: u.email, tenant: t.tenant.slug })
+    const { secret } = (await rt.app.inject({ method: 'POST', url: '/api/auth/me/totp', headers: c.headers })).json()
+    await rt.app.inject({ method: 'POST', url: '/api/auth/me/totp/confirm', headers: c.headers, payload: { code: await totpCode(secret, rt.clock.now()) } })
+    expect((await login(rt, { email: u.email, tenant: t.tenant.slug })).json().code).toBe('totp_required')
+    const admin = await signIn(rt, { email: t.users.admin!.email, tenant: t.tenant.slug })
+    expect((await rt.app.inject({ method: 'DELETE', url: `/api/users/${u.id}/totp`, headers: admin.headers })).statusCode).toBe(200)
+    expect((await login(rt, { email: u.email, tenant: t.tenant.slug })).statusCode).toBe(200)
+    expect((await rt.app.inject({ method: 'DELETE', url: `/api/users/${u.id}/totp`, headers: admin.headers })).statusCode).toBe(409)
+  })
+
   it('wrong codes count towards the lockout', async () => {
     const u = await freshUser('agent_l1')
     const c = await signIn(rt, { email: u.email, tenant: t.tenant.slug })
@@ -245,6 +257,15 @@ describe('lockout', () => {
     const admin = await signIn(rt, { email: t.users.admin!.email, tenant: t.tenant.slug })
     await rt.app.inject({ method: 'POST', url: `/api/users/${u.id}/reset-password`, headers: admin.headers, payload: { password: 'after the lock 1' } })
     expect((await login(rt, { email: u.email, tenant: t.tenant.slug, password: 'after the lock 1' })).statusCode).toBe(200)
+  })
+})
+
+describe('password storage', () => {
+  it('stores argon2id with m=19456 KiB, t=2, p=1', async () => {
+    const u = await freshUser()
+    const [row] = await rt.database.query<{ password_hash: string }>('select password_hash from users where id = $1', [u.id])
+    expect(row!.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/)
+    expect(row!.password_hash).not.toContain(PASSWORD)
   })
 })
 

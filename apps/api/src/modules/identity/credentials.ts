@@ -5,13 +5,31 @@ import { hash, parseOptions, verify } from '@node-rs/argon2'
 // argon2id (the library default algorithm) with OWASP's minimum: m=19 MiB, t=2, p=1.
 const argon2Options = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const
 
+// At most this many hashes run at once (each takes ~19 MiB and a core for tens of ms), so a
+// burst of logins queues here instead of starving every other request (ASVS 6.2, C-PWD).
+const MAX_HASHES_IN_FLIGHT = 4
+let inFlight = 0
+const waiting: (() => void)[] = []
+async function limited<T>(work: () => Promise<T>): Promise<T> {
+  // a finishing call hands its slot straight to the next waiter, so the cap is never overshot
+  if (inFlight >= MAX_HASHES_IN_FLIGHT) await new Promise<void>((resolve) => waiting.push(resolve))
+  else inFlight++
+  try {
+    return await work()
+  } finally {
+    const next = waiting.shift()
+    if (next) next()
+    else inFlight--
+  }
+}
+
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, argon2Options)
+  return limited(() => hash(password, argon2Options))
 }
 
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
   try {
-    return await verify(passwordHash, password)
+    return await limited(() => verify(passwordHash, password))
   } catch {
     return false
   }

@@ -82,6 +82,11 @@ export function userRoutes(users: UsersService) {
         return user
       },
     )
+    app.delete(
+      '/users/:id/totp',
+      { config: { access: { permission: 'users.manage' } }, schema: { tags, summary: "Turn off a user's two-factor (lost device)", params: IdParams, response: { 200: Ok } } },
+      async (req) => users.removeTotp(contextOf(req), req.params.id),
+    )
     app.get(
       '/users/:id/sessions',
       { config: { access: { permission: 'users.manage' } }, schema: { tags, params: IdParams, response: { 200: z.array(Session) } } },

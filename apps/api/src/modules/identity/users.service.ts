@@ -232,6 +232,19 @@ export function createUsersService(deps: IdentityDeps) {
       return { ok: true as const }
     },
 
+    /** Turns a user's two-factor off (a lost phone); they sign in with the password and can enrol again. */
+    async removeTotp(ctx: RequestContext, id: string) {
+      const tenantId = ctx.actor.tenantId
+      await database.withTenant(tenantId, async (tx) => {
+        const u = await findUser(tx, tenantId, id, true)
+        if (!u.totpSecret) throw new ConflictError('totp_not_enabled', 'Two-factor authentication is not on for this user')
+        const now = clock.now()
+        await repo.updateUser(tx, tenantId, id, { totpSecret: null, totpPendingSecret: null, totpEnabledAt: null, totpLastStep: null, version: u.version + 1, updatedAt: now })
+        await audit.record(tx, { ...who(ctx), tenantId, action: 'totp.removed_by_admin', entityType: 'user', entityId: id, before: { totpEnabled: true }, after: { totpEnabled: false } })
+      })
+      return { ok: true as const }
+    },
+
     async listSessions(ctx: RequestContext, userId: string) {
       return database.withTenant(ctx.actor.tenantId, async (tx) => {
         await findUser(tx, ctx.actor.tenantId, userId)
