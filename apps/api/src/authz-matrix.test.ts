@@ -56,7 +56,15 @@ describe('authorisation matrix', () => {
   it('every registered /api route declares a policy, and the inventory includes the identity routes', () => {
     const routes = apiRoutes()
     const keys = routes.map((r) => `${r.method} ${r.url}`)
-    expect(keys).toEqual(expect.arrayContaining(['POST /api/auth/login', 'GET /api/auth/me', 'GET /api/users', 'PATCH /api/users/:id', 'DELETE /api/teams/:id']))
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        'POST /api/auth/login',
+        'GET /api/auth/me',
+        'GET /api/users',
+        'PATCH /api/users/:id',
+        'DELETE /api/teams/:id',
+      ]),
+    )
     for (const r of routes) expect(r.access, `${r.method} ${r.url}`).toBeTruthy()
   })
 
@@ -80,8 +88,11 @@ describe('authorisation matrix', () => {
         checked++
         const a = route.access
         const expectForbidden = 'permission' in a && !granted.has(a.permission)
-        const ok = expectForbidden ? res.statusCode === 403 && res.json().code === 'forbidden' : res.statusCode !== 401 && res.statusCode !== 403
-        if (!ok || res.statusCode >= 500) failures.push(`${role}: ${route.method} ${route.url} → ${res.statusCode} ${res.body.slice(0, 120)}`)
+        const ok = expectForbidden
+          ? res.statusCode === 403 && res.json().code === 'forbidden'
+          : res.statusCode !== 401 && res.statusCode !== 403
+        if (!ok || res.statusCode >= 500)
+          failures.push(`${role}: ${route.method} ${route.url} → ${res.statusCode} ${res.body.slice(0, 120)}`)
       }
     }
     expect(failures).toEqual([])
@@ -90,7 +101,11 @@ describe('authorisation matrix', () => {
 
   it('administrative permissions belong to admin alone; customer contacts only use the portal', () => {
     const adminOnly: Permission[] = ['users.manage', 'teams.manage', 'tenant.manage', 'audit.read']
-    for (const p of adminOnly) expect(Role.options.filter((r) => rolePermissions[r].includes(p)), p).toEqual(['admin'])
+    for (const p of adminOnly)
+      expect(
+        Role.options.filter((r) => rolePermissions[r].includes(p)),
+        p,
+      ).toEqual(['admin'])
     expect(rolePermissions.customer_contact).toEqual(['portal.use'])
     for (const r of Role.options) if (r !== 'customer_contact') expect(rolePermissions[r], r).not.toContain('portal.use')
   })

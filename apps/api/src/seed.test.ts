@@ -15,9 +15,18 @@ describe('demo seed', () => {
     expect(first.created).toBe(!existedBefore)
     expect(first.tenant).toMatchObject({ slug: 'demo', name: '演示企业' })
     expect(first.logins.map((l) => l.role)).toEqual([
-      'admin', 'supervisor', 'agent_l1', 'agent_l2', 'dispatcher', 'engineer', 'warehouse_keeper', 'provider_admin', 'customer_contact',
+      'admin',
+      'supervisor',
+      'agent_l1',
+      'agent_l2',
+      'dispatcher',
+      'engineer',
+      'warehouse_keeper',
+      'provider_admin',
+      'customer_contact',
     ])
-    const count = async () => (await rt.database.query<{ n: number }>('select count(*)::int as n from users where tenant_id = $1', [first.tenant.id]))[0]!.n
+    const count = async () =>
+      (await rt.database.query<{ n: number }>('select count(*)::int as n from users where tenant_id = $1', [first.tenant.id]))[0]!.n
     const demoEmails = await rt.database.query<{ email: string }>('select email from users where tenant_id = $1', [first.tenant.id])
     expect(demoEmails.map((r) => r.email)).toEqual(expect.arrayContaining(first.logins.map((l) => l.email)))
     // on a shared PostgreSQL test database other tests may add users to the demo tenant
@@ -30,7 +39,11 @@ describe('demo seed', () => {
     expect(await count()).toBe(before)
 
     for (const l of first.logins) {
-      const res = await rt.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: l.email, password: DEMO_PASSWORD, tenant: 'demo' } })
+      const res = await rt.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email: l.email, password: DEMO_PASSWORD, tenant: 'demo' },
+      })
       expect(res.statusCode, l.email).toBe(200)
       expect(res.json().user.roles).toEqual([l.role])
       expect(res.json().user.locale).toBe('zh-CN')

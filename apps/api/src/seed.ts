@@ -44,7 +44,10 @@ export interface DemoSeedHooks {
 }
 
 /** Creates the demo tenant and its users; does nothing when tenant `demo` exists. */
-export async function seedDemo(source: { identity: IdentityModule } | { modules: { identity: IdentityModule } }, hooks: DemoSeedHooks = {}): Promise<DemoSeedResult> {
+export async function seedDemo(
+  source: { identity: IdentityModule } | { modules: { identity: IdentityModule } },
+  hooks: DemoSeedHooks = {},
+): Promise<DemoSeedResult> {
   const identity = 'modules' in source ? source.modules.identity : source.identity
   const logins = demoUsers.map((u) => ({ role: u.role, email: u.email, name: u.name, password: DEMO_PASSWORD }))
   const existing = await identity.findTenantBySlug(DEMO_TENANT.slug)
@@ -60,7 +63,14 @@ export async function seedDemo(source: { identity: IdentityModule } | { modules:
   }
   const ids = {} as Record<Role, string | undefined>
   for (const u of demoUsers) {
-    const user = await identity.createUser(tenant.id, { email: u.email, name: u.name, phone: u.phone, password: DEMO_PASSWORD, roles: [u.role], locale: 'zh-CN' })
+    const user = await identity.createUser(tenant.id, {
+      email: u.email,
+      name: u.name,
+      phone: u.phone,
+      password: DEMO_PASSWORD,
+      roles: [u.role],
+      locale: 'zh-CN',
+    })
     ids[u.role] = user.id
   }
   await hooks.seedCustomers?.({ tenantId: tenant.id, users: ids })

@@ -62,7 +62,10 @@ export const LoginBody = z.object({
   email: z.string().trim().min(1).max(254),
   password: z.string().min(1).max(256),
   /** 6-digit TOTP code, required when the user enrolled 2FA. */
-  totp: z.string().regex(/^\d{6}$/).optional(),
+  totp: z
+    .string()
+    .regex(/^\d{6}$/)
+    .optional(),
   /** Tenant slug; optional when the installation has one tenant. */
   tenant: z.string().max(63).optional(),
 })
@@ -110,7 +113,11 @@ export type User = z.infer<typeof User>
 export const CreateUserBody = z.object({
   email: Email,
   name: Line(100),
-  phone: z.string().trim().regex(/^\+?[0-9 -]{5,20}$/).optional(),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^\+?[0-9 -]{5,20}$/)
+    .optional(),
   password: NewPassword,
   roles: z.array(Role).min(1),
   teamIds: z.array(z.uuid()).default([]),
@@ -120,7 +127,12 @@ export type CreateUserBody = z.infer<typeof CreateUserBody>
 
 export const UpdateUserBody = z.object({
   name: Line(100).optional(),
-  phone: z.string().trim().regex(/^\+?[0-9 -]{5,20}$/).nullable().optional(),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^\+?[0-9 -]{5,20}$/)
+    .nullable()
+    .optional(),
   roles: z.array(Role).min(1).optional(),
   teamIds: z.array(z.uuid()).optional(),
   status: UserStatus.optional(),

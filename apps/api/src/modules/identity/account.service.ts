@@ -43,9 +43,16 @@ export function createAccountService(deps: IdentityDeps) {
     async updateProfile(ctx: RequestContext, patch: { name?: string | undefined; locale?: 'zh-CN' | 'en-US' | undefined }): Promise<Me> {
       return inTenant(ctx, async (tx) => {
         const before = await self(ctx, tx, true)
-        const changes = { ...(patch.name !== undefined ? { name: patch.name } : {}), ...(patch.locale !== undefined ? { locale: patch.locale } : {}) }
+        const changes = {
+          ...(patch.name !== undefined ? { name: patch.name } : {}),
+          ...(patch.locale !== undefined ? { locale: patch.locale } : {}),
+        }
         if (!Object.keys(changes).length) return loadMe(tx, before, ctx.actor.permissions)
-        const after = await repo.updateUser(tx, ctx.actor.tenantId, before.id, { ...changes, version: before.version + 1, updatedAt: clock.now() })
+        const after = await repo.updateUser(tx, ctx.actor.tenantId, before.id, {
+          ...changes,
+          version: before.version + 1,
+          updatedAt: clock.now(),
+        })
         await audit.record(tx, {
           ...byActor(ctx),
           action: 'user.profile_updated',
@@ -68,9 +75,22 @@ export function createAccountService(deps: IdentityDeps) {
       await inTenant(ctx, async (tx) => {
         const now = clock.now()
         const fresh = await self(ctx, tx, true)
-        await repo.updateUser(tx, ctx.actor.tenantId, user.id, { passwordHash, passwordChangedAt: now, version: fresh.version + 1, updatedAt: now })
-        const revoked = body.signOutOtherSessions ? await repo.revokeSessions(tx, ctx.actor.tenantId, user.id, now, { exceptId: sessionId }) : []
-        await audit.record(tx, { ...byActor(ctx), action: 'user.password_changed', entityType: 'user', entityId: user.id, after: { otherSessionsRevoked: revoked.length } })
+        await repo.updateUser(tx, ctx.actor.tenantId, user.id, {
+          passwordHash,
+          passwordChangedAt: now,
+          version: fresh.version + 1,
+          updatedAt: now,
+        })
+        const revoked = body.signOutOtherSessions
+          ? await repo.revokeSessions(tx, ctx.actor.tenantId, user.id, now, { exceptId: sessionId })
+          : []
+        await audit.record(tx, {
+          ...byActor(ctx),
+          action: 'user.password_changed',
+          entityType: 'user',
+          entityId: user.id,
+          after: { otherSessionsRevoked: revoked.length },
+        })
       })
       return { ok: true as const }
     },
@@ -86,7 +106,13 @@ export function createAccountService(deps: IdentityDeps) {
       await inTenant(ctx, async (tx) => {
         const revoked = await repo.revokeSessions(tx, ctx.actor.tenantId, ctx.actor.userId, clock.now(), { id: sessionId })
         if (!revoked.length) throw new NotFoundError('session', sessionId)
-        await audit.record(tx, { ...byActor(ctx), action: 'session.revoked', entityType: 'session', entityId: sessionId, after: { userId: ctx.actor.userId } })
+        await audit.record(tx, {
+          ...byActor(ctx),
+          action: 'session.revoked',
+          entityType: 'session',
+          entityId: sessionId,
+          after: { userId: ctx.actor.userId },
+        })
       })
       return { ok: true as const }
     },
@@ -96,7 +122,14 @@ export function createAccountService(deps: IdentityDeps) {
       const current = requireSession(ctx)
       const count = await inTenant(ctx, async (tx) => {
         const revoked = await repo.revokeSessions(tx, ctx.actor.tenantId, ctx.actor.userId, clock.now(), { exceptId: current })
-        for (const id of revoked) await audit.record(tx, { ...byActor(ctx), action: 'session.revoked', entityType: 'session', entityId: id, after: { userId: ctx.actor.userId } })
+        for (const id of revoked)
+          await audit.record(tx, {
+            ...byActor(ctx),
+            action: 'session.revoked',
+            entityType: 'session',
+            entityId: id,
+            after: { userId: ctx.actor.userId },
+          })
         return revoked.length
       })
       return { revoked: count }
@@ -108,7 +141,8 @@ export function createAccountService(deps: IdentityDeps) {
       const secret = newTotpSecret()
       const user = await inTenant(ctx, async (tx) => {
         const user = await self(ctx, tx, true)
-        if (user.totpSecret) throw new ConflictError('totp_already_enabled', 'Two-factor authentication is already on; remove it first to enrol a new device')
+        if (user.totpSecret)
+          throw new ConflictError('totp_already_enabled', 'Two-factor authentication is already on; remove it first to enrol a new device')
         await repo.updateUser(tx, ctx.actor.tenantId, user.id, { totpPendingSecret: totpBox.seal(secret, user.id) })
         return user
       })
@@ -134,7 +168,14 @@ export function createAccountService(deps: IdentityDeps) {
           version: user.version + 1,
           updatedAt: now,
         })
-        await audit.record(tx, { ...byActor(ctx), action: 'totp.enabled', entityType: 'user', entityId: user.id, before: { totpEnabled: false }, after: { totpEnabled: true } })
+        await audit.record(tx, {
+          ...byActor(ctx),
+          action: 'totp.enabled',
+          entityType: 'user',
+          entityId: user.id,
+          before: { totpEnabled: false },
+          after: { totpEnabled: true },
+        })
       })
       return { ok: true as const }
     },
@@ -159,7 +200,14 @@ export function createAccountService(deps: IdentityDeps) {
           version: fresh.version + 1,
           updatedAt: now,
         })
-        await audit.record(tx, { ...byActor(ctx), action: 'totp.disabled', entityType: 'user', entityId: fresh.id, before: { totpEnabled: true }, after: { totpEnabled: false } })
+        await audit.record(tx, {
+          ...byActor(ctx),
+          action: 'totp.disabled',
+          entityType: 'user',
+          entityId: fresh.id,
+          before: { totpEnabled: true },
+          after: { totpEnabled: false },
+        })
       })
       return { ok: true as const }
     },
@@ -170,7 +218,10 @@ export function createAccountService(deps: IdentityDeps) {
     },
 
     /** Creates an API token limited to scopes the caller holds; the secret is shown only now. */
-    async createToken(ctx: RequestContext, body: { name: string; scopes: Permission[]; expiresInDays: number }): Promise<z.infer<typeof CreatedApiToken>> {
+    async createToken(
+      ctx: RequestContext,
+      body: { name: string; scopes: Permission[]; expiresInDays: number },
+    ): Promise<z.infer<typeof CreatedApiToken>> {
       requireSession(ctx)
       const beyond = scopesBeyond(body.scopes, ctx.actor.permissions)
       if (beyond.length) throw ValidationError.field('scopes', `you do not hold: ${beyond.join(', ')}`)
@@ -208,7 +259,13 @@ export function createAccountService(deps: IdentityDeps) {
           if (existing?.userId === ctx.actor.userId) return // already revoked: idempotent
           throw new NotFoundError('api token', tokenId)
         }
-        await audit.record(tx, { ...byActor(ctx), action: 'token.revoked', entityType: 'api_token', entityId: tokenId, after: { userId: ctx.actor.userId } })
+        await audit.record(tx, {
+          ...byActor(ctx),
+          action: 'token.revoked',
+          entityType: 'api_token',
+          entityId: tokenId,
+          after: { userId: ctx.actor.userId },
+        })
       })
       return { ok: true as const }
     },

@@ -12,7 +12,10 @@ beforeAll(async () => {
 afterAll(() => rt?.close())
 
 const auditActions = async (tenantId: string) =>
-  (await rt.database.query<{ action: string; before: unknown; after: unknown }>('select action, before, after from audit_log where tenant_id = $1 order by id', [tenantId]))
+  await rt.database.query<{ action: string; before: unknown; after: unknown }>(
+    'select action, before, after from audit_log where tenant_id = $1 order by id',
+    [tenantId],
+  )
 
 describe('login and logout', () => {
   it('signs in with a session cookie, answers /me, and logs out so the cookie is dead', async () => {
@@ -42,7 +45,9 @@ describe('login and logout', () => {
   })
 
   it('accepts the email in another letter case and without a tenant slug when the email is unique', async () => {
-    const res = await login(rt, { email: `  ${t.users.admin!.email.toUpperCase().replace(/@.*/, '')}@${t.tenant.slug.toUpperCase()}.TEST ` })
+    const res = await login(rt, {
+      email: `  ${t.users.admin!.email.toUpperCase().replace(/@.*/, '')}@${t.tenant.slug.toUpperCase()}.TEST `,
+    })
     expect(res.statusCode).toBe(200)
   })
 
@@ -72,8 +77,13 @@ describe('CSRF', () => {
   it('requires x-csrf-token matching the session on unsafe requests with a cookie', async () => {
     const a = await signIn(rt, { email: t.users.agent_l1!.email, tenant: t.tenant.slug })
     const b = await signIn(rt, { email: t.users.admin!.email, tenant: t.tenant.slug })
-    const patch = (headers: Record<string, string>) => rt.app.inject({ method: 'PATCH', url: '/api/auth/me', headers, payload: { name: 'Changed' } })
-    const attempts: Record<string, string>[] = [{ cookie: a.cookie }, { cookie: a.cookie, 'x-csrf-token': 'wrong' }, { cookie: a.cookie, 'x-csrf-token': b.csrf }]
+    const patch = (headers: Record<string, string>) =>
+      rt.app.inject({ method: 'PATCH', url: '/api/auth/me', headers, payload: { name: 'Changed' } })
+    const attempts: Record<string, string>[] = [
+      { cookie: a.cookie },
+      { cookie: a.cookie, 'x-csrf-token': 'wrong' },
+      { cookie: a.cookie, 'x-csrf-token': b.csrf },
+    ]
     for (const headers of attempts) {
       const res = await patch(headers)
       expect(res.statusCode).toBe(403)
@@ -108,13 +118,28 @@ describe('profile', () => {
     const slug = email.split('@')[1]!.replace('.test', '')
     const first = await signIn(rt, { email, tenant: slug })
     const second = await signIn(rt, { email, tenant: slug })
-    const wrong = await rt.app.inject({ method: 'POST', url: '/api/auth/me/password', headers: first.headers, payload: { currentPassword: 'nope', newPassword: 'a brand new passphrase' } })
+    const wrong = await rt.app.inject({
+      method: 'POST',
+      url: '/api/auth/me/password',
+      headers: first.headers,
+      payload: { currentPassword: 'nope', newPassword: 'a brand new passphrase' },
+    })
     expect(wrong.statusCode).toBe(422)
     expect(wrong.json().issues[0].path).toBe('currentPassword')
-    const short = await rt.app.inject({ method: 'POST', url: '/api/auth/me/password', headers: first.headers, payload: { currentPassword: PASSWORD, newPassword: 'short' } })
+    const short = await rt.app.inject({
+      method: 'POST',
+      url: '/api/auth/me/password',
+      headers: first.headers,
+      payload: { currentPassword: PASSWORD, newPassword: 'short' },
+    })
     expect(short.statusCode).toBe(400)
     expect(short.json().issues[0].path).toBe('body.newPassword')
-    const ok = await rt.app.inject({ method: 'POST', url: '/api/auth/me/password', headers: first.headers, payload: { currentPassword: PASSWORD, newPassword: 'a brand new passphrase' } })
+    const ok = await rt.app.inject({
+      method: 'POST',
+      url: '/api/auth/me/password',
+      headers: first.headers,
+      payload: { currentPassword: PASSWORD, newPassword: 'a brand new passphrase' },
+    })
     expect(ok.statusCode).toBe(200)
     expect((await rt.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: second.cookie } })).statusCode).toBe(401)
     expect((await rt.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: first.cookie } })).statusCode).toBe(200)
@@ -149,7 +174,11 @@ describe('secure cookie', () => {
   it('marks the cookie Secure and __Host- when PUBLIC_URL is https', async () => {
     const srt = await createTestRuntime({ config: { PUBLIC_URL: 'https://service.example.com' }, database: rt.database })
     try {
-      const res = await srt.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: t.users.admin!.email, tenant: t.tenant.slug, password: PASSWORD } })
+      const res = await srt.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email: t.users.admin!.email, tenant: t.tenant.slug, password: PASSWORD },
+      })
       expect(res.statusCode).toBe(200)
       const cookie = res.cookies[0]!
       expect(cookie.name).toBe('__Host-aftercare_session')

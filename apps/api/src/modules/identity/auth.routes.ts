@@ -34,7 +34,12 @@ export function authRoutes(auth: AuthService, account: AccountService, config: C
       '/auth/login',
       {
         config: { access: { public: true }, rateLimit: { max: config.LOGIN_RATE_LIMIT_PER_MINUTE, timeWindow: '1 minute' } },
-        schema: { tags, summary: 'Sign in; sets the session cookie and returns the CSRF token', body: LoginBody, response: { 200: LoginResult } },
+        schema: {
+          tags,
+          summary: 'Sign in; sets the session cookie and returns the CSRF token',
+          body: LoginBody,
+          response: { 200: LoginResult },
+        },
       },
       async (req, reply) => {
         const r = await auth.login(req.body, { ip: req.ip, userAgent: req.headers['user-agent'] ?? null, requestId: String(req.id) })
@@ -51,10 +56,15 @@ export function authRoutes(auth: AuthService, account: AccountService, config: C
         return { ok: true as const }
       },
     )
-    app.get('/auth/me', { config: { access: { authenticated: true } }, schema: { tags, response: { 200: Me } } }, async (req) => account.me(contextOf(req)))
+    app.get('/auth/me', { config: { access: { authenticated: true } }, schema: { tags, response: { 200: Me } } }, async (req) =>
+      account.me(contextOf(req)),
+    )
     app.patch(
       '/auth/me',
-      { config: { access: { authenticated: true } }, schema: { tags, summary: 'Change your name or language', body: UpdateProfileBody, response: { 200: Me } } },
+      {
+        config: { access: { authenticated: true } },
+        schema: { tags, summary: 'Change your name or language', body: UpdateProfileBody, response: { 200: Me } },
+      },
       async (req) => account.updateProfile(contextOf(req), req.body),
     )
     app.post(
@@ -64,17 +74,26 @@ export function authRoutes(auth: AuthService, account: AccountService, config: C
     )
     app.post(
       '/auth/me/totp',
-      { config: { access: { authenticated: true } }, schema: { tags, summary: 'Start two-factor enrolment', response: { 200: TotpEnrollment } } },
+      {
+        config: { access: { authenticated: true } },
+        schema: { tags, summary: 'Start two-factor enrolment', response: { 200: TotpEnrollment } },
+      },
       async (req) => account.startTotp(contextOf(req)),
     )
     app.post(
       '/auth/me/totp/confirm',
-      { config: { access: { authenticated: true } }, schema: { tags, summary: 'Finish enrolment with a code from the app', body: TotpConfirmBody, response: { 200: Ok } } },
+      {
+        config: { access: { authenticated: true } },
+        schema: { tags, summary: 'Finish enrolment with a code from the app', body: TotpConfirmBody, response: { 200: Ok } },
+      },
       async (req) => account.confirmTotp(contextOf(req), req.body.code),
     )
     app.delete(
       '/auth/me/totp',
-      { config: { access: { authenticated: true } }, schema: { tags, summary: 'Turn two-factor off (password and code)', body: TotpDisableBody, response: { 200: Ok } } },
+      {
+        config: { access: { authenticated: true } },
+        schema: { tags, summary: 'Turn two-factor off (password and code)', body: TotpDisableBody, response: { 200: Ok } },
+      },
       async (req) => account.disableTotp(contextOf(req), req.body),
     )
     app.get(
@@ -84,7 +103,10 @@ export function authRoutes(auth: AuthService, account: AccountService, config: C
     )
     app.delete(
       '/auth/me/sessions',
-      { config: { access: { authenticated: true } }, schema: { tags, summary: 'Sign out all your other sessions', response: { 200: z.object({ revoked: z.number().int() }) } } },
+      {
+        config: { access: { authenticated: true } },
+        schema: { tags, summary: 'Sign out all your other sessions', response: { 200: z.object({ revoked: z.number().int() }) } },
+      },
       async (req) => account.revokeOtherSessions(contextOf(req)),
     )
     app.delete(

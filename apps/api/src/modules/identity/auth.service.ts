@@ -34,7 +34,10 @@ export interface LoginMeta {
 
 /** The same answer for an unknown email, a wrong password and a locked account. */
 const invalidCredentials = () =>
-  new UnauthenticatedError('The email or password is incorrect, or the account is temporarily locked after too many failed attempts', 'invalid_credentials')
+  new UnauthenticatedError(
+    'The email or password is incorrect, or the account is temporarily locked after too many failed attempts',
+    'invalid_credentials',
+  )
 
 /** Canonical login email: NFC, trimmed, domain in lower case (matching the Email contract). */
 export function canonicalEmail(raw: string): string {
@@ -45,7 +48,13 @@ export function canonicalEmail(raw: string): string {
 
 /** Audit fields for an entry made by the request's actor. */
 export function byActor(ctx: RequestContext): Pick<AuditEntry, 'tenantId' | 'actorType' | 'actorId' | 'requestId' | 'ip'> {
-  return { tenantId: ctx.actor.tenantId, actorType: ctx.actor.kind === 'token' ? 'token' : 'user', actorId: ctx.actor.userId, requestId: ctx.requestId, ip: ctx.ip }
+  return {
+    tenantId: ctx.actor.tenantId,
+    actorType: ctx.actor.kind === 'token' ? 'token' : 'user',
+    actorId: ctx.actor.userId,
+    requestId: ctx.requestId,
+    ip: ctx.ip,
+  }
 }
 
 export async function loadMe(tx: DbOrTx, user: UserRow, permissions?: Actor['permissions']): Promise<Me> {
@@ -89,7 +98,13 @@ export function createAuthService(deps: IdentityDeps) {
         await verifyDummy(body.password)
         if (tenantId)
           await database.withTenant(tenantId, (tx) =>
-            audit.record(tx, { ...audited, tenantId, action: 'auth.login_failed', entityId: null, after: { email, reason: 'unknown_user' } }),
+            audit.record(tx, {
+              ...audited,
+              tenantId,
+              action: 'auth.login_failed',
+              entityId: null,
+              after: { email, reason: 'unknown_user' },
+            }),
           )
         throw invalidCredentials()
       }
@@ -127,10 +142,20 @@ export function createAuthService(deps: IdentityDeps) {
           case 'bad_password':
           case 'totp_invalid': {
             const next = afterFailedLogin(fresh, now)
-            await repo.updateUser(tx, tenantId, userId, { failedLogins: next.failedLogins, lockouts: next.lockouts, lockedUntil: next.lockedUntil })
+            await repo.updateUser(tx, tenantId, userId, {
+              failedLogins: next.failedLogins,
+              lockouts: next.lockouts,
+              lockedUntil: next.lockedUntil,
+            })
             await fail(verdict === 'bad_password' ? 'wrong_password' : 'wrong_totp')
             if (next.lockedUntil && next.lockouts > fresh.lockouts)
-              await audit.record(tx, { ...audited, tenantId, action: 'user.locked', entityId: userId, after: { lockedUntil: next.lockedUntil.toISOString(), lockouts: next.lockouts } })
+              await audit.record(tx, {
+                ...audited,
+                tenantId,
+                action: 'user.locked',
+                entityId: userId,
+                after: { lockedUntil: next.lockedUntil.toISOString(), lockouts: next.lockouts },
+              })
             return { kind: verdict === 'bad_password' ? 'invalid' : 'totp_invalid' }
           }
           case 'ok': {
@@ -203,7 +228,8 @@ export function createAuthService(deps: IdentityDeps) {
           if (!found || (found.token.expiresAt && found.token.expiresAt <= now) || found.user.status !== 'active')
             throw new UnauthenticatedError('The API token is invalid, expired or revoked', 'invalid_token')
           const { token, user } = found
-          if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() >= TOUCH_EVERY_MS) await repo.touchToken(database.db, token.id, now)
+          if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() >= TOUCH_EVERY_MS)
+            await repo.touchToken(database.db, token.id, now)
           return {
             kind: 'token',
             userId: user.id,
@@ -220,7 +246,8 @@ export function createAuthService(deps: IdentityDeps) {
         const found = await repo.findSessionByHash(database.db, sha256(raw))
         if (!found) return null
         const { session, user } = found
-        if (session.expiresAt <= now || now.getTime() - session.lastSeenAt.getTime() >= SESSION_IDLE_MS || user.status !== 'active') return null
+        if (session.expiresAt <= now || now.getTime() - session.lastSeenAt.getTime() >= SESSION_IDLE_MS || user.status !== 'active')
+          return null
         if (!SAFE_METHODS.has(req.method)) {
           const header = req.headers['x-csrf-token']
           const crossSite = req.headers['sec-fetch-site'] === 'cross-site'

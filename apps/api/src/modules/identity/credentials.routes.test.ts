@@ -27,7 +27,8 @@ describe('API tokens', () => {
   beforeAll(async () => {
     owner = await signIn(rt, { email: t.users.admin!.email, tenant: t.tenant.slug })
   })
-  const createToken = (payload: object, headers = owner.headers) => rt.app.inject({ method: 'POST', url: '/api/auth/me/tokens', headers, payload })
+  const createToken = (payload: object, headers = owner.headers) =>
+    rt.app.inject({ method: 'POST', url: '/api/auth/me/tokens', headers, payload })
 
   it('is shown once, stored hashed, works without CSRF, and is limited to its scopes', async () => {
     const res = await createToken({ name: 'reporting', scopes: ['users.read'], expiresInDays: 30 })
@@ -37,7 +38,9 @@ describe('API tokens', () => {
     expect(token.startsWith(apiToken.prefix)).toBe(true)
     const stored = await rt.database.query<{ token_hash: string }>('select token_hash from api_tokens where id = $1', [apiToken.id])
     expect(stored[0]!.token_hash).not.toContain(token.slice(3))
-    expect(JSON.stringify((await rt.app.inject({ method: 'GET', url: '/api/auth/me/tokens', headers: { cookie: owner.cookie } })).json())).not.toContain(token)
+    expect(
+      JSON.stringify((await rt.app.inject({ method: 'GET', url: '/api/auth/me/tokens', headers: { cookie: owner.cookie } })).json()),
+    ).not.toContain(token)
 
     const bearer = { authorization: `Bearer ${token}` }
     const whoami = await me(bearer)
@@ -48,11 +51,18 @@ describe('API tokens', () => {
     // out of scope, although the owner may do it
     expect((await rt.app.inject({ method: 'POST', url: '/api/teams', headers: bearer, payload: { name: 'x' } })).statusCode).toBe(403)
     // a token cannot change credentials
-    const pw = await rt.app.inject({ method: 'POST', url: '/api/auth/me/password', headers: bearer, payload: { currentPassword: PASSWORD, newPassword: 'whatever whatever' } })
+    const pw = await rt.app.inject({
+      method: 'POST',
+      url: '/api/auth/me/password',
+      headers: bearer,
+      payload: { currentPassword: PASSWORD, newPassword: 'whatever whatever' },
+    })
     expect(pw.statusCode).toBe(403)
     expect(pw.json().code).toBe('session_required')
     // a PATCH with a bearer token needs no CSRF header
-    expect((await rt.app.inject({ method: 'PATCH', url: '/api/auth/me', headers: bearer, payload: { locale: 'zh-CN' } })).statusCode).toBe(200)
+    expect((await rt.app.inject({ method: 'PATCH', url: '/api/auth/me', headers: bearer, payload: { locale: 'zh-CN' } })).statusCode).toBe(
+      200,
+    )
     const [row] = await rt.database.query<{ last_used_at: Date | null }>('select last_used_at from api_tokens where id = $1', [apiToken.id])
     expect(row!.last_used_at).not.toBeNull()
   })
@@ -67,9 +77,16 @@ describe('API tokens', () => {
     expect((await me({ authorization: `Bearer ${token}` })).json().permissions).toEqual(['tokens.manage_own', 'tickets.read'])
     // the owner loses a role: the token loses it too
     const admin = await signIn(rt, { email: t.users.admin!.email, tenant: t.tenant.slug })
-    await rt.app.inject({ method: 'PATCH', url: `/api/users/${agentUser.id}`, headers: admin.headers, payload: { roles: ['customer_contact'] } })
+    await rt.app.inject({
+      method: 'PATCH',
+      url: `/api/users/${agentUser.id}`,
+      headers: admin.headers,
+      payload: { roles: ['customer_contact'] },
+    })
     expect((await me({ authorization: `Bearer ${token}` })).json().permissions).toEqual([])
-    expect((await rt.app.inject({ method: 'GET', url: '/api/auth/me/tokens', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(403)
+    expect(
+      (await rt.app.inject({ method: 'GET', url: '/api/auth/me/tokens', headers: { authorization: `Bearer ${token}` } })).statusCode,
+    ).toBe(403)
   })
 
   it('stops working when it expires or is revoked; unknown tokens get 401', async () => {
@@ -91,8 +108,13 @@ describe('API tokens', () => {
     expect(list.find((x: { id: string }) => x.id === second.apiToken.id).revokedAt).not.toBeNull()
     expect(list.find((x: { id: string }) => x.id === apiToken.id)).toBeTruthy()
 
-    for (const value of ['ac_doesnotexist', 'garbage', `${token}x`]) expect((await me({ authorization: `Bearer ${value}` })).statusCode).toBe(401)
-    const actions = (await rt.database.query<{ action: string }>("select action from audit_log where tenant_id = $1 and entity_type = 'api_token'", [t.tenant.id])).map((r) => r.action)
+    for (const value of ['ac_doesnotexist', 'garbage', `${token}x`])
+      expect((await me({ authorization: `Bearer ${value}` })).statusCode).toBe(401)
+    const actions = (
+      await rt.database.query<{ action: string }>("select action from audit_log where tenant_id = $1 and entity_type = 'api_token'", [
+        t.tenant.id,
+      ])
+    ).map((r) => r.action)
     expect(actions).toEqual(expect.arrayContaining(['token.created', 'token.revoked']))
   })
 
@@ -100,9 +122,15 @@ describe('API tokens', () => {
     const { apiToken, token } = (await createToken({ name: 'mine', scopes: ['users.read'] })).json()
     const otherUser = await freshUser('agent_l1')
     const other = await signIn(rt, { email: otherUser.email, tenant: t.tenant.slug })
-    expect((await rt.app.inject({ method: 'DELETE', url: `/api/auth/me/tokens/${apiToken.id}`, headers: other.headers })).statusCode).toBe(404)
+    expect((await rt.app.inject({ method: 'DELETE', url: `/api/auth/me/tokens/${apiToken.id}`, headers: other.headers })).statusCode).toBe(
+      404,
+    )
     expect((await me({ authorization: `Bearer ${token}` })).statusCode).toBe(200)
-    const adminRevoke = await rt.app.inject({ method: 'DELETE', url: `/api/users/${owner.userId}/tokens/${apiToken.id}`, headers: owner.headers })
+    const adminRevoke = await rt.app.inject({
+      method: 'DELETE',
+      url: `/api/users/${owner.userId}/tokens/${apiToken.id}`,
+      headers: owner.headers,
+    })
     expect(adminRevoke.statusCode).toBe(200)
     expect((await me({ authorization: `Bearer ${token}` })).statusCode).toBe(401)
   })
@@ -130,13 +158,17 @@ describe('two-factor (TOTP)', () => {
     // the seed is sealed at rest
     const [stored] = await rt.database.query<{ totp_pending_secret: string }>('select totp_pending_secret from users where id = $1', [u.id])
     expect(stored!.totp_pending_secret).not.toContain(secret)
-    expect(createSecretBox('test-secret-key-0123456789abcdef0123456789abcdef', 'totp-secret').open(stored!.totp_pending_secret, u.id)).toBe(secret)
+    expect(createSecretBox('test-secret-key-0123456789abcdef0123456789abcdef', 'totp-secret').open(stored!.totp_pending_secret, u.id)).toBe(
+      secret,
+    )
 
     const wrong = await rt.app.inject({ method: 'POST', url: '/api/auth/me/totp/confirm', headers: c.headers, payload: { code: '000000' } })
     expect(wrong.statusCode).toBe(422)
     expect(wrong.json().issues[0].path).toBe('code')
     const code1 = await totpCode(secret, rt.clock.now())
-    expect((await rt.app.inject({ method: 'POST', url: '/api/auth/me/totp/confirm', headers: c.headers, payload: { code: code1 } })).statusCode).toBe(200)
+    expect(
+      (await rt.app.inject({ method: 'POST', url: '/api/auth/me/totp/confirm', headers: c.headers, payload: { code: code1 } })).statusCode,
+    ).toBe(200)
     expect((await me({ cookie: c.cookie })).json().totpEnabled).toBe(true)
 
     const noCode = await login(rt, { email: u.email, tenant: t.tenant.slug })
@@ -166,18 +198,40 @@ describe('two-factor (TOTP)', () => {
     rt.clock.advance(30_000)
     const code3 = await totpCode(secret, rt.clock.now())
     const c2 = await signIn(rt, { email: u.email, tenant: t.tenant.slug, totp: code3 })
-    const badPw = await rt.app.inject({ method: 'DELETE', url: '/api/auth/me/totp', headers: c2.headers, payload: { password: 'nope', code: code3 } })
+    const badPw = await rt.app.inject({
+      method: 'DELETE',
+      url: '/api/auth/me/totp',
+      headers: c2.headers,
+      payload: { password: 'nope', code: code3 },
+    })
     expect(badPw.statusCode).toBe(422)
     expect(badPw.json().issues[0].path).toBe('password')
-    const reused = await rt.app.inject({ method: 'DELETE', url: '/api/auth/me/totp', headers: c2.headers, payload: { password: PASSWORD, code: code3 } })
+    const reused = await rt.app.inject({
+      method: 'DELETE',
+      url: '/api/auth/me/totp',
+      headers: c2.headers,
+      payload: { password: PASSWORD, code: code3 },
+    })
     expect(reused.statusCode).toBe(422)
     expect(reused.json().issues[0].path).toBe('code')
     rt.clock.advance(30_000)
     const code4 = await totpCode(secret, rt.clock.now())
-    expect((await rt.app.inject({ method: 'DELETE', url: '/api/auth/me/totp', headers: c2.headers, payload: { password: PASSWORD, code: code4 } })).statusCode).toBe(200)
+    expect(
+      (
+        await rt.app.inject({
+          method: 'DELETE',
+          url: '/api/auth/me/totp',
+          headers: c2.headers,
+          payload: { password: PASSWORD, code: code4 },
+        })
+      ).statusCode,
+    ).toBe(200)
     expect((await login(rt, { email: u.email, tenant: t.tenant.slug })).statusCode).toBe(200)
 
-    const actions = (await rt.database.query<{ action: string; before: unknown; after: unknown }>("select action, before, after from audit_log where entity_id = $1 and action like 'totp.%'", [u.id]))
+    const actions = await rt.database.query<{ action: string; before: unknown; after: unknown }>(
+      "select action, before, after from audit_log where entity_id = $1 and action like 'totp.%'",
+      [u.id],
+    )
     expect(actions.map((a) => a.action)).toEqual(['totp.enabled', 'totp.disabled'])
     expect(JSON.stringify(actions)).not.toContain(secret)
   })
@@ -186,7 +240,12 @@ describe('two-factor (TOTP)', () => {
     const u = await freshUser('agent_l1')
     const c = await signIn(rt, { email: u.email, tenant: t.tenant.slug })
     const { secret } = (await rt.app.inject({ method: 'POST', url: '/api/auth/me/totp', headers: c.headers })).json()
-    await rt.app.inject({ method: 'POST', url: '/api/auth/me/totp/confirm', headers: c.headers, payload: { code: await totpCode(secret, rt.clock.now()) } })
+    await rt.app.inject({
+      method: 'POST',
+      url: '/api/auth/me/totp/confirm',
+      headers: c.headers,
+      payload: { code: await totpCode(secret, rt.clock.now()) },
+    })
     expect((await login(rt, { email: u.email, tenant: t.tenant.slug })).json().code).toBe('totp_required')
     const admin = await signIn(rt, { email: t.users.admin!.email, tenant: t.tenant.slug })
     expect((await rt.app.inject({ method: 'DELETE', url: `/api/users/${u.id}/totp`, headers: admin.headers })).statusCode).toBe(200)
@@ -198,8 +257,14 @@ describe('two-factor (TOTP)', () => {
     const u = await freshUser('agent_l1')
     const c = await signIn(rt, { email: u.email, tenant: t.tenant.slug })
     const { secret } = (await rt.app.inject({ method: 'POST', url: '/api/auth/me/totp', headers: c.headers })).json()
-    await rt.app.inject({ method: 'POST', url: '/api/auth/me/totp/confirm', headers: c.headers, payload: { code: await totpCode(secret, rt.clock.now()) } })
-    for (let i = 0; i < 5; i++) expect((await login(rt, { email: u.email, tenant: t.tenant.slug, totp: '000000' })).json().code).toBe('totp_invalid')
+    await rt.app.inject({
+      method: 'POST',
+      url: '/api/auth/me/totp/confirm',
+      headers: c.headers,
+      payload: { code: await totpCode(secret, rt.clock.now()) },
+    })
+    for (let i = 0; i < 5; i++)
+      expect((await login(rt, { email: u.email, tenant: t.tenant.slug, totp: '000000' })).json().code).toBe('totp_invalid')
     rt.clock.advance(30_000)
     const locked = await login(rt, { email: u.email, tenant: t.tenant.slug, totp: await totpCode(secret, rt.clock.now()) })
     expect(locked.statusCode).toBe(401)
@@ -211,13 +276,17 @@ describe('lockout', () => {
   it('locks after 5 failures for 15 minutes without revealing it, then lets the user in', async () => {
     const u = await freshUser()
     const unknownEmail = `ghost@${t.tenant.slug}.test`
-    for (let i = 0; i < 5; i++) expect((await login(rt, { email: u.email, tenant: t.tenant.slug, password: 'wrong wrong' })).statusCode).toBe(401)
+    for (let i = 0; i < 5; i++)
+      expect((await login(rt, { email: u.email, tenant: t.tenant.slug, password: 'wrong wrong' })).statusCode).toBe(401)
     const locked = await login(rt, { email: u.email, tenant: t.tenant.slug })
     const unknown = await login(rt, { email: unknownEmail, tenant: t.tenant.slug })
     expect(locked.statusCode).toBe(401)
     expect(locked.json().code).toBe('invalid_credentials')
     expect(locked.json().message).toBe(unknown.json().message)
-    const audit = await rt.database.query<{ action: string }>("select action from audit_log where entity_id = $1 and action = 'user.locked'", [u.id])
+    const audit = await rt.database.query<{ action: string }>(
+      "select action from audit_log where entity_id = $1 and action = 'user.locked'",
+      [u.id],
+    )
     expect(audit).toHaveLength(1)
 
     rt.clock.advance(14 * 60_000)
@@ -255,7 +324,12 @@ describe('lockout', () => {
     const u = await freshUser()
     for (let i = 0; i < 5; i++) await login(rt, { email: u.email, tenant: t.tenant.slug, password: 'wrong wrong' })
     const admin = await signIn(rt, { email: t.users.admin!.email, tenant: t.tenant.slug })
-    await rt.app.inject({ method: 'POST', url: `/api/users/${u.id}/reset-password`, headers: admin.headers, payload: { password: 'after the lock 1' } })
+    await rt.app.inject({
+      method: 'POST',
+      url: `/api/users/${u.id}/reset-password`,
+      headers: admin.headers,
+      payload: { password: 'after the lock 1' },
+    })
     expect((await login(rt, { email: u.email, tenant: t.tenant.slug, password: 'after the lock 1' })).statusCode).toBe(200)
   })
 })
@@ -285,7 +359,9 @@ describe('own sessions', () => {
     expect(alive).toHaveLength(1)
     // someone else's session id is not found
     const stranger = await signIn(rt, { email: t.users.agent_l1!.email, tenant: t.tenant.slug })
-    expect((await rt.app.inject({ method: 'DELETE', url: `/api/auth/me/sessions/${current}`, headers: stranger.headers })).statusCode).toBe(404)
+    expect((await rt.app.inject({ method: 'DELETE', url: `/api/auth/me/sessions/${current}`, headers: stranger.headers })).statusCode).toBe(
+      404,
+    )
     const all = await rt.app.inject({ method: 'DELETE', url: '/api/auth/me/sessions', headers: a.headers })
     expect(all.json()).toEqual({ revoked: 1 })
     expect((await me({ cookie: b.cookie })).statusCode).toBe(401)
@@ -300,7 +376,15 @@ describe('login rate limit', () => {
     try {
       const codes: number[] = []
       for (let i = 0; i < 5; i++)
-        codes.push((await limited.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'x@y.z', password: 'p', tenant: t.tenant.slug } })).statusCode)
+        codes.push(
+          (
+            await limited.app.inject({
+              method: 'POST',
+              url: '/api/auth/login',
+              payload: { email: 'x@y.z', password: 'p', tenant: t.tenant.slug },
+            })
+          ).statusCode,
+        )
       expect(codes).toEqual([401, 401, 401, 429, 429])
     } finally {
       await limited.close()

@@ -35,5 +35,10 @@ export async function signIn(rt: TestRuntime, body: { email: string; password?: 
   const cookie = res.cookies.find((c) => c.name.endsWith('aftercare_session'))!
   const json = res.json<{ csrfToken: string; user: { id: string } }>()
   const cookieHeader = `${cookie.name}=${cookie.value}`
-  return { cookie: cookieHeader, csrf: json.csrfToken, userId: json.user.id, headers: { cookie: cookieHeader, 'x-csrf-token': json.csrfToken } }
+  return {
+    cookie: cookieHeader,
+    csrf: json.csrfToken,
+    userId: json.user.id,
+    headers: { cookie: cookieHeader, 'x-csrf-token': json.csrfToken },
+  }
 }

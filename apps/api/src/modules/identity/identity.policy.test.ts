@@ -1,7 +1,16 @@
 import fc from 'fast-check'
 import { Permission, Role } from '@aftercare/contracts'
 import { describe, expect, it } from 'vitest'
-import { afterFailedLogin, isLocked, lockoutRule, permissionsOf, rolePermissions, tokenPermissions, unlocked, type LockoutState } from './identity.policy.ts'
+import {
+  afterFailedLogin,
+  isLocked,
+  lockoutRule,
+  permissionsOf,
+  rolePermissions,
+  tokenPermissions,
+  unlocked,
+  type LockoutState,
+} from './identity.policy.ts'
 
 describe('permission matrix', () => {
   it('grants only known permissions and nothing for unknown roles', () => {

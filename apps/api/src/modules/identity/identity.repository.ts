@@ -26,7 +26,11 @@ export const identityRepository = {
   // ── users
   /** Owner connection: the users with this email in any tenant (login without a tenant slug). */
   async findUsersByEmailAnyTenant(db: DbOrTx, email: string) {
-    return db.select({ id: users.id, tenantId: users.tenantId }).from(users).where(sql`lower(${users.email}) = lower(${email})`).limit(2)
+    return db
+      .select({ id: users.id, tenantId: users.tenantId })
+      .from(users)
+      .where(sql`lower(${users.email}) = lower(${email})`)
+      .limit(2)
   },
   async findUserByEmail(tx: DbOrTx, tenantId: string, email: string) {
     const [row] = await tx
@@ -37,7 +41,11 @@ export const identityRepository = {
     return row
   },
   async findUserById(tx: DbOrTx, tenantId: string, id: string, opts: { forUpdate?: boolean } = {}) {
-    const q = tx.select().from(users).where(and(eq(users.tenantId, tenantId), eq(users.id, id))).limit(1)
+    const q = tx
+      .select()
+      .from(users)
+      .where(and(eq(users.tenantId, tenantId), eq(users.id, id)))
+      .limit(1)
     const [row] = opts.forUpdate ? await q.for('update') : await q
     return row
   },
@@ -46,7 +54,11 @@ export const identityRepository = {
     return row!
   },
   async updateUser(tx: DbOrTx, tenantId: string, id: string, patch: UserPatch) {
-    const [row] = await tx.update(users).set(patch).where(and(eq(users.tenantId, tenantId), eq(users.id, id))).returning()
+    const [row] = await tx
+      .update(users)
+      .set(patch)
+      .where(and(eq(users.tenantId, tenantId), eq(users.id, id)))
+      .returning()
     return row!
   },
   /** One page ordered by email; `after` is the last email of the previous page. */
@@ -63,7 +75,15 @@ export const identityRepository = {
     if (f.role) where.push(arrayContains(users.roles, [f.role]))
     if (f.status) where.push(eq(users.status, f.status as 'active' | 'disabled'))
     if (f.teamId)
-      where.push(inArray(users.id, tx.select({ id: teamMembers.userId }).from(teamMembers).where(and(eq(teamMembers.tenantId, tenantId), eq(teamMembers.teamId, f.teamId)))))
+      where.push(
+        inArray(
+          users.id,
+          tx
+            .select({ id: teamMembers.userId })
+            .from(teamMembers)
+            .where(and(eq(teamMembers.tenantId, tenantId), eq(teamMembers.teamId, f.teamId))),
+        ),
+      )
     if (f.after !== undefined) where.push(sql`lower(${users.email}) > ${f.after}`)
     return tx
       .select()
@@ -91,7 +111,10 @@ export const identityRepository = {
   },
   async existingTeamIds(tx: DbOrTx, tenantId: string, ids: string[]): Promise<Set<string>> {
     if (!ids.length) return new Set()
-    const rows = await tx.select({ id: teams.id }).from(teams).where(and(eq(teams.tenantId, tenantId), inArray(teams.id, ids)))
+    const rows = await tx
+      .select({ id: teams.id })
+      .from(teams)
+      .where(and(eq(teams.tenantId, tenantId), inArray(teams.id, ids)))
     return new Set(rows.map((r) => r.id))
   },
   async listTeams(tx: DbOrTx, tenantId: string) {
@@ -104,7 +127,11 @@ export const identityRepository = {
       .orderBy(asc(teams.name))
   },
   async findTeam(tx: DbOrTx, tenantId: string, id: string) {
-    const [row] = await tx.select().from(teams).where(and(eq(teams.tenantId, tenantId), eq(teams.id, id))).limit(1)
+    const [row] = await tx
+      .select()
+      .from(teams)
+      .where(and(eq(teams.tenantId, tenantId), eq(teams.id, id)))
+      .limit(1)
     return row
   },
   async findTeamByName(tx: DbOrTx, tenantId: string, name: string, exceptId?: string) {
@@ -116,7 +143,10 @@ export const identityRepository = {
     return row
   },
   async memberCount(tx: DbOrTx, tenantId: string, teamId: string) {
-    const [row] = await tx.select({ n: count() }).from(teamMembers).where(and(eq(teamMembers.tenantId, tenantId), eq(teamMembers.teamId, teamId)))
+    const [row] = await tx
+      .select({ n: count() })
+      .from(teamMembers)
+      .where(and(eq(teamMembers.tenantId, tenantId), eq(teamMembers.teamId, teamId)))
     return row?.n ?? 0
   },
   async insertTeam(tx: DbOrTx, values: typeof teams.$inferInsert) {
@@ -124,7 +154,11 @@ export const identityRepository = {
     return row!
   },
   async updateTeam(tx: DbOrTx, tenantId: string, id: string, patch: { name?: string; description?: string | null }) {
-    const [row] = await tx.update(teams).set(patch).where(and(eq(teams.tenantId, tenantId), eq(teams.id, id))).returning()
+    const [row] = await tx
+      .update(teams)
+      .set(patch)
+      .where(and(eq(teams.tenantId, tenantId), eq(teams.id, id)))
+      .returning()
     return row!
   },
   async deleteTeam(tx: DbOrTx, tenantId: string, id: string) {
@@ -157,7 +191,11 @@ export const identityRepository = {
       .orderBy(sql`${sessions.lastSeenAt} desc`)
   },
   async findSession(tx: DbOrTx, tenantId: string, id: string) {
-    const [row] = await tx.select().from(sessions).where(and(eq(sessions.tenantId, tenantId), eq(sessions.id, id))).limit(1)
+    const [row] = await tx
+      .select()
+      .from(sessions)
+      .where(and(eq(sessions.tenantId, tenantId), eq(sessions.id, id)))
+      .limit(1)
     return row
   },
   /** Revokes a user's live sessions (except one, when given); returns the revoked ids. */
@@ -204,14 +242,25 @@ export const identityRepository = {
       .orderBy(sql`${apiTokens.createdAt} desc`, asc(apiTokens.id))
   },
   async findToken(tx: DbOrTx, tenantId: string, id: string) {
-    const [row] = await tx.select().from(apiTokens).where(and(eq(apiTokens.tenantId, tenantId), eq(apiTokens.id, id))).limit(1)
+    const [row] = await tx
+      .select()
+      .from(apiTokens)
+      .where(and(eq(apiTokens.tenantId, tenantId), eq(apiTokens.id, id)))
+      .limit(1)
     return row
   },
   async revokeTokens(tx: DbOrTx, tenantId: string, userId: string, at: Date, opts: { id?: string } = {}) {
     const rows = await tx
       .update(apiTokens)
       .set({ revokedAt: at })
-      .where(and(eq(apiTokens.tenantId, tenantId), eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt), opts.id ? eq(apiTokens.id, opts.id) : undefined))
+      .where(
+        and(
+          eq(apiTokens.tenantId, tenantId),
+          eq(apiTokens.userId, userId),
+          isNull(apiTokens.revokedAt),
+          opts.id ? eq(apiTokens.id, opts.id) : undefined,
+        ),
+      )
       .returning({ id: apiTokens.id })
     return rows.map((r) => r.id)
   },

@@ -37,9 +37,9 @@ export function createIdentityModule(deps: ModuleDeps): IdentityModule {
   const usersPlugin = userRoutes(users)
   return {
     authenticator: auth.authenticator,
-    routes: async (app) => {
-      await authPlugin(app)
-      await usersPlugin(app)
+    routes: (app) => {
+      authPlugin(app)
+      usersPlugin(app)
     },
     auth,
     account,

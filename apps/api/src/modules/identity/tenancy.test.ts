@@ -17,7 +17,9 @@ afterAll(() => rt?.close())
 
 describe('tenant isolation', () => {
   it('a tenant transaction sees only its own users, even when asking for the other tenant by id', async () => {
-    const seen = await rt.database.withTenant(a.tenant.id, (tx) => rows<{ id: string; tenant_id: string }>(tx, sql`select id, tenant_id from users`))
+    const seen = await rt.database.withTenant(a.tenant.id, (tx) =>
+      rows<{ id: string; tenant_id: string }>(tx, sql`select id, tenant_id from users`),
+    )
     expect(seen.length).toBe(2)
     expect(seen.every((r) => r.tenant_id === a.tenant.id)).toBe(true)
     const other = await rt.database.withTenant(a.tenant.id, (tx) => rows(tx, sql`select id from users where id = ${b.users.admin!.id}`))

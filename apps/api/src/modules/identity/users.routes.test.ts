@@ -20,8 +20,10 @@ const newUser = (over: Record<string, unknown> = {}) => ({
   roles: ['agent_l1'],
   ...over,
 })
-const create = (body: unknown, headers = admin.headers) => rt.app.inject({ method: 'POST', url: '/api/users', headers, payload: body as object })
-const userCount = async () => (await rt.database.query<{ n: number }>('select count(*)::int as n from users where tenant_id = $1', [t.tenant.id]))[0]!.n
+const create = (body: unknown, headers = admin.headers) =>
+  rt.app.inject({ method: 'POST', url: '/api/users', headers, payload: body as object })
+const userCount = async () =>
+  (await rt.database.query<{ n: number }>('select count(*)::int as n from users where tenant_id = $1', [t.tenant.id]))[0]!.n
 
 describe('admin creates users', () => {
   it('creates a user who then signs in; audit and outbox carry no secret', async () => {
@@ -29,7 +31,14 @@ describe('admin creates users', () => {
     expect(res.statusCode).toBe(201)
     expect(res.headers.etag).toBe('"v1"')
     const user = res.json()
-    expect(user).toMatchObject({ email: 'Li.Na@example.com', roles: ['agent_l1'], status: 'active', locale: 'zh-CN', totpEnabled: false, version: 1 })
+    expect(user).toMatchObject({
+      email: 'Li.Na@example.com',
+      roles: ['agent_l1'],
+      status: 'active',
+      locale: 'zh-CN',
+      totpEnabled: false,
+      version: 1,
+    })
     const signedIn = await login(rt, { email: 'li.na@example.com', tenant: t.tenant.slug, password: 'initial password 1' })
     expect(signedIn.statusCode).toBe(200)
 
@@ -39,10 +48,10 @@ describe('admin creates users', () => {
     )
     expect(entry!.actor_id).toBe(admin.userId)
     expect(entry!.after).toMatchObject({ email: 'Li.Na@example.com', roles: ['agent_l1'] })
-    const [event] = await rt.database.query<{ payload: Record<string, unknown> }>("select payload from outbox where tenant_id = $1 and type = 'user.created' and aggregate_id = $2", [
-      t.tenant.id,
-      user.id,
-    ])
+    const [event] = await rt.database.query<{ payload: Record<string, unknown> }>(
+      "select payload from outbox where tenant_id = $1 and type = 'user.created' and aggregate_id = $2",
+      [t.tenant.id, user.id],
+    )
     expect(event!.payload).toMatchObject({ userId: user.id, roles: ['agent_l1'] })
     const everything = JSON.stringify([entry, event])
     expect(everything).not.toContain('initial password 1')
@@ -98,7 +107,9 @@ describe('listing users', () => {
     const seen: string[] = []
     let cursor: string | null = null
     do {
-      const page: { items: { email: string }[]; nextCursor: string | null } = (await get(`role=engineer&limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json()
+      const page: { items: { email: string }[]; nextCursor: string | null } = (
+        await get(`role=engineer&limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+      ).json()
       expect(page.items.length).toBeLessThanOrEqual(2)
       seen.push(...page.items.map((u: { email: string }) => u.email))
       cursor = page.nextCursor
@@ -119,22 +130,49 @@ describe('editing users', () => {
     const read = await rt.app.inject({ method: 'GET', url: `/api/users/${id}`, headers: { cookie: admin.cookie } })
     const etag = read.headers.etag as string
     expect(etag).toBe('"v1"')
-    const first = await rt.app.inject({ method: 'PATCH', url: `/api/users/${id}`, headers: { ...admin.headers, 'if-match': etag }, payload: { name: '改名一' } })
+    const first = await rt.app.inject({
+      method: 'PATCH',
+      url: `/api/users/${id}`,
+      headers: { ...admin.headers, 'if-match': etag },
+      payload: { name: '改名一' },
+    })
     expect(first.statusCode).toBe(200)
     expect(first.headers.etag).toBe('"v2"')
-    const stale = await rt.app.inject({ method: 'PATCH', url: `/api/users/${id}`, headers: { ...admin.headers, 'if-match': etag }, payload: { name: '改名二' } })
+    const stale = await rt.app.inject({
+      method: 'PATCH',
+      url: `/api/users/${id}`,
+      headers: { ...admin.headers, 'if-match': etag },
+      payload: { name: '改名二' },
+    })
     expect(stale.statusCode).toBe(412)
     expect(stale.json().code).toBe('precondition_failed')
-    const malformed = await rt.app.inject({ method: 'PATCH', url: `/api/users/${id}`, headers: { ...admin.headers, 'if-match': 'v2' }, payload: { name: 'x' } })
+    const malformed = await rt.app.inject({
+      method: 'PATCH',
+      url: `/api/users/${id}`,
+      headers: { ...admin.headers, 'if-match': 'v2' },
+      payload: { name: 'x' },
+    })
     expect(malformed.statusCode).toBe(400)
     const now = await rt.app.inject({ method: 'GET', url: `/api/users/${id}`, headers: { cookie: admin.cookie } })
     expect(now.json()).toMatchObject({ name: '改名一', version: 2 })
   })
 
   it('assigns roles and teams; team member counts follow', async () => {
-    const team = (await rt.app.inject({ method: 'POST', url: '/api/teams', headers: admin.headers, payload: { name: '华东服务组', description: '上海、杭州' } })).json()
+    const team = (
+      await rt.app.inject({
+        method: 'POST',
+        url: '/api/teams',
+        headers: admin.headers,
+        payload: { name: '华东服务组', description: '上海、杭州' },
+      })
+    ).json()
     const { id } = (await create(newUser())).json()
-    const res = await rt.app.inject({ method: 'PATCH', url: `/api/users/${id}`, headers: admin.headers, payload: { roles: ['agent_l2', 'dispatcher'], teamIds: [team.id] } })
+    const res = await rt.app.inject({
+      method: 'PATCH',
+      url: `/api/users/${id}`,
+      headers: admin.headers,
+      payload: { roles: ['agent_l2', 'dispatcher'], teamIds: [team.id] },
+    })
     expect(res.statusCode).toBe(200)
     expect(res.json()).toMatchObject({ roles: ['agent_l2', 'dispatcher'], teamIds: [team.id] })
     const teams = (await rt.app.inject({ method: 'GET', url: '/api/teams', headers: { cookie: admin.cookie } })).json()
@@ -147,7 +185,12 @@ describe('editing users', () => {
     const disable = await rt.app.inject({ method: 'POST', url: `/api/users/${admin.userId}/disable`, headers: admin.headers })
     expect(disable.statusCode).toBe(409)
     expect(disable.json().code).toBe('cannot_disable_self')
-    const demote = await rt.app.inject({ method: 'PATCH', url: `/api/users/${admin.userId}`, headers: admin.headers, payload: { roles: ['agent_l1'] } })
+    const demote = await rt.app.inject({
+      method: 'PATCH',
+      url: `/api/users/${admin.userId}`,
+      headers: admin.headers,
+      payload: { roles: ['agent_l1'] },
+    })
     expect(demote.statusCode).toBe(409)
   })
 })
@@ -157,7 +200,14 @@ describe('disabling users', () => {
     const body = newUser({ roles: ['agent_l1'] })
     const { id, email } = (await create(body)).json()
     const user = await signIn(rt, { email, tenant: t.tenant.slug, password: body.password as string })
-    const token = (await rt.app.inject({ method: 'POST', url: '/api/auth/me/tokens', headers: user.headers, payload: { name: 'cli', scopes: ['tickets.read'] } })).json().token
+    const token = (
+      await rt.app.inject({
+        method: 'POST',
+        url: '/api/auth/me/tokens',
+        headers: user.headers,
+        payload: { name: 'cli', scopes: ['tickets.read'] },
+      })
+    ).json().token
     const bearer = { authorization: `Bearer ${token}` }
     expect((await rt.app.inject({ method: 'GET', url: '/api/auth/me', headers: bearer })).statusCode).toBe(200)
 
@@ -196,12 +246,22 @@ describe('password reset and sessions by an admin', () => {
     expect((await rt.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: s1.cookie } })).statusCode).toBe(401)
 
     const s3 = await signIn(rt, { email, tenant: t.tenant.slug, password: body.password as string })
-    const reset = await rt.app.inject({ method: 'POST', url: `/api/users/${id}/reset-password`, headers: admin.headers, payload: { password: 'reset by admin 42' } })
+    const reset = await rt.app.inject({
+      method: 'POST',
+      url: `/api/users/${id}/reset-password`,
+      headers: admin.headers,
+      payload: { password: 'reset by admin 42' },
+    })
     expect(reset.statusCode).toBe(200)
     expect((await rt.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: s3.cookie } })).statusCode).toBe(401)
     expect((await login(rt, { email, tenant: t.tenant.slug, password: body.password as string })).statusCode).toBe(401)
     expect((await login(rt, { email, tenant: t.tenant.slug, password: 'reset by admin 42' })).statusCode).toBe(200)
-    const short = await rt.app.inject({ method: 'POST', url: `/api/users/${id}/reset-password`, headers: admin.headers, payload: { password: 'x' } })
+    const short = await rt.app.inject({
+      method: 'POST',
+      url: `/api/users/${id}/reset-password`,
+      headers: admin.headers,
+      payload: { password: 'x' },
+    })
     expect(short.statusCode).toBe(400)
     expect(short.json().issues[0].path).toBe('body.password')
   })
@@ -215,7 +275,12 @@ describe('teams', () => {
     const dup = await make('field north')
     expect(dup.statusCode).toBe(409)
     expect(dup.json().issues[0].path).toBe('name')
-    const renamed = await rt.app.inject({ method: 'PATCH', url: `/api/teams/${team.json().id}`, headers: admin.headers, payload: { name: 'Field North-East', description: null } })
+    const renamed = await rt.app.inject({
+      method: 'PATCH',
+      url: `/api/teams/${team.json().id}`,
+      headers: admin.headers,
+      payload: { name: 'Field North-East', description: null },
+    })
     expect(renamed.json()).toMatchObject({ name: 'Field North-East', description: null, memberCount: 0 })
     expect((await rt.app.inject({ method: 'DELETE', url: `/api/teams/${team.json().id}`, headers: admin.headers })).statusCode).toBe(200)
     expect((await rt.app.inject({ method: 'DELETE', url: `/api/teams/${team.json().id}`, headers: admin.headers })).statusCode).toBe(404)

@@ -51,7 +51,13 @@ export function userRoutes(users: UsersService) {
       '/users/:id',
       {
         config: { access: { permission: 'users.manage' } },
-        schema: { tags, summary: 'Change a user; send If-Match with the ETag you read (412 when stale)', params: IdParams, body: UpdateUserBody, response: { 200: User } },
+        schema: {
+          tags,
+          summary: 'Change a user; send If-Match with the ETag you read (412 when stale)',
+          params: IdParams,
+          body: UpdateUserBody,
+          response: { 200: User },
+        },
       },
       async (req, reply) => {
         const user = await users.update(contextOf(req), req.params.id, req.body, ifMatchVersion(req))
@@ -61,12 +67,18 @@ export function userRoutes(users: UsersService) {
     )
     app.post(
       '/users/:id/reset-password',
-      { config: { access: { permission: 'users.manage' } }, schema: { tags, params: IdParams, body: ResetPasswordBody, response: { 200: Ok } } },
+      {
+        config: { access: { permission: 'users.manage' } },
+        schema: { tags, params: IdParams, body: ResetPasswordBody, response: { 200: Ok } },
+      },
       async (req) => users.resetPassword(contextOf(req), req.params.id, req.body.password),
     )
     app.post(
       '/users/:id/disable',
-      { config: { access: { permission: 'users.manage' } }, schema: { tags, summary: 'Disable; ends all sessions and tokens', params: IdParams, response: { 200: User } } },
+      {
+        config: { access: { permission: 'users.manage' } },
+        schema: { tags, summary: 'Disable; ends all sessions and tokens', params: IdParams, response: { 200: User } },
+      },
       async (req, reply) => {
         const user = await users.disable(contextOf(req), req.params.id)
         setEtag(reply, user.version)
@@ -84,7 +96,10 @@ export function userRoutes(users: UsersService) {
     )
     app.delete(
       '/users/:id/totp',
-      { config: { access: { permission: 'users.manage' } }, schema: { tags, summary: "Turn off a user's two-factor (lost device)", params: IdParams, response: { 200: Ok } } },
+      {
+        config: { access: { permission: 'users.manage' } },
+        schema: { tags, summary: "Turn off a user's two-factor (lost device)", params: IdParams, response: { 200: Ok } },
+      },
       async (req) => users.removeTotp(contextOf(req), req.params.id),
     )
     app.get(
@@ -94,7 +109,15 @@ export function userRoutes(users: UsersService) {
     )
     app.delete(
       '/users/:id/sessions',
-      { config: { access: { permission: 'users.manage' } }, schema: { tags, summary: 'Sign the user out everywhere', params: IdParams, response: { 200: z.object({ revoked: z.number().int() }) } } },
+      {
+        config: { access: { permission: 'users.manage' } },
+        schema: {
+          tags,
+          summary: 'Sign the user out everywhere',
+          params: IdParams,
+          response: { 200: z.object({ revoked: z.number().int() }) },
+        },
+      },
       async (req) => users.revokeSessions(contextOf(req), req.params.id),
     )
     app.get(
@@ -123,7 +146,10 @@ export function userRoutes(users: UsersService) {
     )
     app.patch(
       '/teams/:id',
-      { config: { access: { permission: 'teams.manage' } }, schema: { tags: ['teams'], params: IdParams, body: UpdateTeamBody, response: { 200: Team } } },
+      {
+        config: { access: { permission: 'teams.manage' } },
+        schema: { tags: ['teams'], params: IdParams, body: UpdateTeamBody, response: { 200: Team } },
+      },
       async (req) => users.updateTeam(contextOf(req), req.params.id, req.body),
     )
     app.delete(

@@ -1,5 +1,13 @@
 // Administration: tenants, users, teams — and the system-side calls the CLI and the seed make.
-import { CreateUserBody, type Role, type Team, type UpdateUserBody, type User, type UserList, type UserListQuery } from '@aftercare/contracts'
+import {
+  CreateUserBody,
+  type Role,
+  type Team,
+  type UpdateUserBody,
+  type User,
+  type UserList,
+  type UserListQuery,
+} from '@aftercare/contracts'
 import type { z } from 'zod'
 import type { AuditEntry } from '../../platform/audit/audit-log.ts'
 import type { DbOrTx } from '../../platform/db/index.ts'
@@ -19,9 +27,13 @@ const who = (ctx: RequestContext | undefined): Who => (ctx ? byActor(ctx) : syst
 export type NewUser = z.output<typeof CreateUserBody> & { customerOrgId?: string | null }
 
 const emailTaken = () =>
-  new AppError(409, 'email_taken', 'email: another user of this organisation already uses this email', { issues: [{ path: 'email', message: 'is already used by another user' }] })
+  new AppError(409, 'email_taken', 'email: another user of this organisation already uses this email', {
+    issues: [{ path: 'email', message: 'is already used by another user' }],
+  })
 const teamNameTaken = () =>
-  new AppError(409, 'name_taken', 'name: another team already has this name', { issues: [{ path: 'name', message: 'is already used by another team' }] })
+  new AppError(409, 'name_taken', 'name: another team already has this name', {
+    issues: [{ path: 'name', message: 'is already used by another team' }],
+  })
 
 const encodeCursor = (email: string) => Buffer.from(email, 'utf8').toString('base64url')
 function decodeCursor(cursor: string): string {
@@ -74,7 +86,14 @@ export function createUsersService(deps: IdentityDeps) {
       updatedAt: now,
     })
     await repo.setTeams(tx, tenantId, user.id, teamIds)
-    await audit.record(tx, { ...by, tenantId, action: 'user.created', entityType: 'user', entityId: user.id, after: auditView(user, teamIds) })
+    await audit.record(tx, {
+      ...by,
+      tenantId,
+      action: 'user.created',
+      entityType: 'user',
+      entityId: user.id,
+      after: auditView(user, teamIds),
+    })
     await outbox.publish(tx, {
       tenantId,
       type: 'user.created',
@@ -87,7 +106,12 @@ export function createUsersService(deps: IdentityDeps) {
   }
 
   /** Applies an admin change; disabling ends every session and token of the user at once. */
-  async function changeUser(ctx: RequestContext, id: string, patch: z.output<typeof UpdateUserBody>, ifMatch: number | undefined): Promise<User> {
+  async function changeUser(
+    ctx: RequestContext,
+    id: string,
+    patch: z.output<typeof UpdateUserBody>,
+    ifMatch: number | undefined,
+  ): Promise<User> {
     const tenantId = ctx.actor.tenantId
     return database.withTenant(tenantId, async (tx) => {
       const before = await findUser(tx, tenantId, id, true)
@@ -115,12 +139,34 @@ export function createUsersService(deps: IdentityDeps) {
       if (statusChanged && patch.status === 'active') Object.assign(changes, unlocked)
       const after = await repo.updateUser(tx, tenantId, id, { ...changes, version: before.version + 1, updatedAt: now })
       const by = who(ctx)
-      await audit.record(tx, { ...by, tenantId, action: 'user.updated', entityType: 'user', entityId: id, before: auditView(before, teamsBefore), after: auditView(after, teamsAfter) })
+      await audit.record(tx, {
+        ...by,
+        tenantId,
+        action: 'user.updated',
+        entityType: 'user',
+        entityId: id,
+        before: auditView(before, teamsBefore),
+        after: auditView(after, teamsAfter),
+      })
       if (statusChanged && after.status === 'disabled') {
         const sessions = await repo.revokeSessions(tx, tenantId, id, now)
         const tokens = await repo.revokeTokens(tx, tenantId, id, now)
-        await audit.record(tx, { ...by, tenantId, action: 'user.disabled', entityType: 'user', entityId: id, after: { sessionsRevoked: sessions.length, tokensRevoked: tokens.length } })
-        await outbox.publish(tx, { tenantId, type: 'user.disabled', aggregateType: 'user', aggregateId: id, payload: { userId: id }, actorId: ctx.actor.userId })
+        await audit.record(tx, {
+          ...by,
+          tenantId,
+          action: 'user.disabled',
+          entityType: 'user',
+          entityId: id,
+          after: { sessionsRevoked: sessions.length, tokensRevoked: tokens.length },
+        })
+        await outbox.publish(tx, {
+          tenantId,
+          type: 'user.disabled',
+          aggregateType: 'user',
+          aggregateId: id,
+          payload: { userId: id },
+          actorId: ctx.actor.userId,
+        })
       } else if (statusChanged) {
         await audit.record(tx, { ...by, tenantId, action: 'user.enabled', entityType: 'user', entityId: id })
       }
@@ -140,7 +186,14 @@ export function createUsersService(deps: IdentityDeps) {
       return database.transaction(async (tx) => {
         if (await repo.findTenantBySlug(tx, slug)) throw new ConflictError('tenant_exists', `A tenant with slug "${slug}" already exists`)
         const tenant = await repo.insertTenant(tx, { slug, name })
-        await audit.record(tx, { ...systemActor, tenantId: tenant.id, action: 'tenant.created', entityType: 'tenant', entityId: tenant.id, after: { slug, name } })
+        await audit.record(tx, {
+          ...systemActor,
+          tenantId: tenant.id,
+          action: 'tenant.created',
+          entityType: 'tenant',
+          entityId: tenant.id,
+          after: { slug, name },
+        })
         return { id: tenant.id, slug: tenant.slug, name: tenant.name }
       })
     },
@@ -158,7 +211,9 @@ export function createUsersService(deps: IdentityDeps) {
         throw new ValidationError(issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues)
       }
       const passwordHash = await hashPassword(parsed.data.password)
-      return database.withTenant(tenantId, (tx) => insertUser(tx, tenantId, { ...parsed.data, customerOrgId: input.customerOrgId ?? null }, passwordHash, systemActor))
+      return database.withTenant(tenantId, (tx) =>
+        insertUser(tx, tenantId, { ...parsed.data, customerOrgId: input.customerOrgId ?? null }, passwordHash, systemActor),
+      )
     },
 
     async findUserByEmail(tenantId: string, email: string): Promise<User | undefined> {
@@ -180,7 +235,15 @@ export function createUsersService(deps: IdentityDeps) {
       await database.withTenant(tenantId, async (tx) => {
         const u = await findUser(tx, tenantId, userId, true)
         await repo.updateUser(tx, tenantId, userId, { customerOrgId, version: u.version + 1, updatedAt: clock.now() })
-        await audit.record(tx, { ...systemActor, tenantId, action: 'user.updated', entityType: 'user', entityId: userId, before: { customerOrgId: u.customerOrgId }, after: { customerOrgId } })
+        await audit.record(tx, {
+          ...systemActor,
+          tenantId,
+          action: 'user.updated',
+          entityType: 'user',
+          entityId: userId,
+          before: { customerOrgId: u.customerOrgId },
+          after: { customerOrgId },
+        })
       })
     },
 
@@ -198,9 +261,16 @@ export function createUsersService(deps: IdentityDeps) {
           limit: q.limit + 1,
         })
         const page = rows.slice(0, q.limit)
-        const teams = await repo.teamIdsOf(tx, tenantId, page.map((u) => u.id))
+        const teams = await repo.teamIdsOf(
+          tx,
+          tenantId,
+          page.map((u) => u.id),
+        )
         const last = page.at(-1)
-        return { items: page.map((u) => toUserDto(u, teams.get(u.id) ?? [])), nextCursor: rows.length > q.limit && last ? encodeCursor(last.email.toLowerCase()) : null }
+        return {
+          items: page.map((u) => toUserDto(u, teams.get(u.id) ?? [])),
+          nextCursor: rows.length > q.limit && last ? encodeCursor(last.email.toLowerCase()) : null,
+        }
       })
     },
 
@@ -225,9 +295,25 @@ export function createUsersService(deps: IdentityDeps) {
       await database.withTenant(tenantId, async (tx) => {
         const u = await findUser(tx, tenantId, id, true)
         const now = clock.now()
-        await repo.updateUser(tx, tenantId, id, { passwordHash, passwordChangedAt: now, ...unlocked, version: u.version + 1, updatedAt: now })
-        const revoked = id === ctx.actor.userId && ctx.actor.sessionId ? await repo.revokeSessions(tx, tenantId, id, now, { exceptId: ctx.actor.sessionId }) : await repo.revokeSessions(tx, tenantId, id, now)
-        await audit.record(tx, { ...who(ctx), tenantId, action: 'user.password_reset', entityType: 'user', entityId: id, after: { sessionsRevoked: revoked.length } })
+        await repo.updateUser(tx, tenantId, id, {
+          passwordHash,
+          passwordChangedAt: now,
+          ...unlocked,
+          version: u.version + 1,
+          updatedAt: now,
+        })
+        const revoked =
+          id === ctx.actor.userId && ctx.actor.sessionId
+            ? await repo.revokeSessions(tx, tenantId, id, now, { exceptId: ctx.actor.sessionId })
+            : await repo.revokeSessions(tx, tenantId, id, now)
+        await audit.record(tx, {
+          ...who(ctx),
+          tenantId,
+          action: 'user.password_reset',
+          entityType: 'user',
+          entityId: id,
+          after: { sessionsRevoked: revoked.length },
+        })
       })
       return { ok: true as const }
     },
@@ -239,8 +325,23 @@ export function createUsersService(deps: IdentityDeps) {
         const u = await findUser(tx, tenantId, id, true)
         if (!u.totpSecret) throw new ConflictError('totp_not_enabled', 'Two-factor authentication is not on for this user')
         const now = clock.now()
-        await repo.updateUser(tx, tenantId, id, { totpSecret: null, totpPendingSecret: null, totpEnabledAt: null, totpLastStep: null, version: u.version + 1, updatedAt: now })
-        await audit.record(tx, { ...who(ctx), tenantId, action: 'totp.removed_by_admin', entityType: 'user', entityId: id, before: { totpEnabled: true }, after: { totpEnabled: false } })
+        await repo.updateUser(tx, tenantId, id, {
+          totpSecret: null,
+          totpPendingSecret: null,
+          totpEnabledAt: null,
+          totpLastStep: null,
+          version: u.version + 1,
+          updatedAt: now,
+        })
+        await audit.record(tx, {
+          ...who(ctx),
+          tenantId,
+          action: 'totp.removed_by_admin',
+          entityType: 'user',
+          entityId: id,
+          before: { totpEnabled: true },
+          after: { totpEnabled: false },
+        })
       })
       return { ok: true as const }
     },
@@ -259,7 +360,15 @@ export function createUsersService(deps: IdentityDeps) {
       const revoked = await database.withTenant(tenantId, async (tx) => {
         await findUser(tx, tenantId, userId)
         const ids = await repo.revokeSessions(tx, tenantId, userId, clock.now())
-        for (const sid of ids) await audit.record(tx, { ...who(ctx), tenantId, action: 'session.revoked', entityType: 'session', entityId: sid, after: { userId } })
+        for (const sid of ids)
+          await audit.record(tx, {
+            ...who(ctx),
+            tenantId,
+            action: 'session.revoked',
+            entityType: 'session',
+            entityId: sid,
+            after: { userId },
+          })
         return ids.length
       })
       return { revoked }
@@ -278,7 +387,15 @@ export function createUsersService(deps: IdentityDeps) {
         const t = await repo.findToken(tx, tenantId, tokenId)
         if (!t || t.userId !== userId) throw new NotFoundError('api token', tokenId)
         const ids = await repo.revokeTokens(tx, tenantId, userId, clock.now(), { id: tokenId })
-        if (ids.length) await audit.record(tx, { ...who(ctx), tenantId, action: 'token.revoked', entityType: 'api_token', entityId: tokenId, after: { userId } })
+        if (ids.length)
+          await audit.record(tx, {
+            ...who(ctx),
+            tenantId,
+            action: 'token.revoked',
+            entityType: 'api_token',
+            entityId: tokenId,
+            after: { userId },
+          })
       })
       return { ok: true as const }
     },
@@ -294,13 +411,29 @@ export function createUsersService(deps: IdentityDeps) {
       const tenantId = ctx.actor.tenantId
       return database.withTenant(tenantId, async (tx) => {
         if (await repo.findTeamByName(tx, tenantId, input.name)) throw teamNameTaken()
-        const team = await repo.insertTeam(tx, { tenantId, name: input.name, description: input.description || null, createdAt: clock.now() })
-        await audit.record(tx, { ...who(ctx), tenantId, action: 'team.created', entityType: 'team', entityId: team.id, after: { name: team.name, description: team.description } })
+        const team = await repo.insertTeam(tx, {
+          tenantId,
+          name: input.name,
+          description: input.description || null,
+          createdAt: clock.now(),
+        })
+        await audit.record(tx, {
+          ...who(ctx),
+          tenantId,
+          action: 'team.created',
+          entityType: 'team',
+          entityId: team.id,
+          after: { name: team.name, description: team.description },
+        })
         return { id: team.id, name: team.name, description: team.description, memberCount: 0 }
       })
     },
 
-    async updateTeam(ctx: RequestContext, id: string, patch: { name?: string | undefined; description?: string | null | undefined }): Promise<Team> {
+    async updateTeam(
+      ctx: RequestContext,
+      id: string,
+      patch: { name?: string | undefined; description?: string | null | undefined },
+    ): Promise<Team> {
       const tenantId = ctx.actor.tenantId
       return database.withTenant(tenantId, async (tx) => {
         const before = await repo.findTeam(tx, tenantId, id)
@@ -331,7 +464,14 @@ export function createUsersService(deps: IdentityDeps) {
         const before = await repo.findTeam(tx, tenantId, id)
         if (!before) throw new NotFoundError('team', id)
         await repo.deleteTeam(tx, tenantId, id)
-        await audit.record(tx, { ...who(ctx), tenantId, action: 'team.deleted', entityType: 'team', entityId: id, before: { name: before.name, description: before.description } })
+        await audit.record(tx, {
+          ...who(ctx),
+          tenantId,
+          action: 'team.deleted',
+          entityType: 'team',
+          entityId: id,
+          before: { name: before.name, description: before.description },
+        })
       })
       return { ok: true as const }
     },
