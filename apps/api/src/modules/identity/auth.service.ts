@@ -96,6 +96,7 @@ export function createAuthService(deps: IdentityDeps) {
       const audited = { actorType: 'anonymous' as const, actorId: null, entityType: 'user', requestId: meta.requestId, ip: meta.ip }
       if (!tenantId || !userId) {
         await verifyDummy(body.password)
+        deps.log.info({ ip: meta.ip, requestId: meta.requestId, tenantKnown: Boolean(tenantId) }, 'login failed: unknown email or tenant')
         if (tenantId)
           await database.withTenant(tenantId, (tx) =>
             audit.record(tx, {

@@ -1,4 +1,5 @@
 // Identity: users, teams, sessions, API tokens, two-factor, and who may do what.
+import type { DbOrTx } from '../../platform/db/index.ts'
 import type { Authenticator } from '../../platform/http/access.ts'
 import type { RoutesPlugin } from '../../app.ts'
 import type { ModuleDeps } from '../../modules.ts'
@@ -6,6 +7,7 @@ import { createAccountService, type AccountService } from './account.service.ts'
 import { authRoutes } from './auth.routes.ts'
 import { createAuthService, type AuthService } from './auth.service.ts'
 import { createSecretBox } from './credentials.ts'
+import { identityRepository } from './identity.repository.ts'
 import { userRoutes } from './users.routes.ts'
 import { createUsersService, type UsersService } from './users.service.ts'
 
@@ -26,6 +28,31 @@ export interface IdentityModule {
   findUserByEmail: UsersService['findUserByEmail']
   verifyCredentials: UsersService['verifyCredentials']
   setCustomerOrg: UsersService['setCustomerOrg']
+}
+
+/** What other modules may know about a user (inside their own tenant transaction). */
+export interface UserSummary {
+  id: string
+  name: string
+  email: string
+  roles: string[]
+  status: 'active' | 'disabled'
+  customerOrgId: string | null
+}
+
+/**
+ * A user by id in the caller's tenant transaction, or undefined. Other modules call this
+ * (e.g. tickets checking an assignee is an active agent) instead of reading identity tables.
+ */
+export async function findUserSummary(tx: DbOrTx, tenantId: string, userId: string): Promise<UserSummary | undefined> {
+  const u = await identityRepository.findUserById(tx, tenantId, userId)
+  return u ? { id: u.id, name: u.name, email: u.email, roles: u.roles, status: u.status, customerOrgId: u.customerOrgId } : undefined
+}
+
+/** True when the user exists in the tenant, is active and holds at least one of the roles. */
+export async function isActiveWithRole(tx: DbOrTx, tenantId: string, userId: string, roles: readonly string[]): Promise<boolean> {
+  const u = await findUserSummary(tx, tenantId, userId)
+  return Boolean(u && u.status === 'active' && u.roles.some((r) => roles.includes(r)))
 }
 
 export function createIdentityModule(deps: ModuleDeps): IdentityModule {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { rows } from '../../platform/db/index.ts'
 import { createTestRuntime, type TestRuntime } from '../../test/harness.ts'
 import { buildTenant, signIn } from './identity.fixtures.ts'
+import { findUserSummary, isActiveWithRole } from './index.ts'
 
 let rt: TestRuntime
 let a: Awaited<ReturnType<typeof buildTenant>>
@@ -47,6 +48,15 @@ describe('tenant isolation', () => {
         tx.execute(sql`insert into teams (tenant_id, name, created_at) values (${b.tenant.id}, 'Intruders', now())`),
       ),
     ).rejects.toThrow()
+  })
+
+  it('other modules see a user only inside its own tenant, and only while active', async () => {
+    const agentId = a.users.agent_l1!.id
+    expect(await rt.database.withTenant(a.tenant.id, (tx) => isActiveWithRole(tx, a.tenant.id, agentId, ['agent_l1', 'agent_l2']))).toBe(
+      true,
+    )
+    expect(await rt.database.withTenant(a.tenant.id, (tx) => isActiveWithRole(tx, a.tenant.id, agentId, ['engineer']))).toBe(false)
+    expect(await rt.database.withTenant(b.tenant.id, (tx) => findUserSummary(tx, a.tenant.id, agentId))).toBeUndefined()
   })
 
   it("an admin of one tenant gets 404 for another tenant's user", async () => {
