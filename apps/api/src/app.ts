@@ -56,7 +56,7 @@ export async function buildApp(opts: BuildAppOptions) {
     },
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    trustProxy: config.TRUST_PROXY,
     requestTimeout: 120_000,
     connectionTimeout: 60_000,
     ajv: { customOptions: { removeAdditional: false } },

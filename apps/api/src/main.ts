@@ -1,6 +1,8 @@
 // `npm start`: server and worker in one process on the configured database.
 import { ConfigError, loadConfig } from './platform/config.ts'
 import { DataDirInUseError } from './platform/db/index.ts'
+import { seedDemoTenant } from './demo.ts'
+import { formatDemoLogins } from './seed.ts'
 import { startRuntime } from './runtime.ts'
 
 export async function main(roles: { http: boolean; worker: boolean } = { http: true, worker: true }) {
@@ -32,6 +34,11 @@ export async function main(roles: { http: boolean; worker: boolean } = { http: t
   }
   process.once('SIGINT', () => void shutdown('SIGINT'))
   process.once('SIGTERM', () => void shutdown('SIGTERM'))
+  if (runtime.app && config.SEED_DEMO === 'auto') {
+    const demo = await seedDemoTenant(runtime.modules)
+    console.log(demo.created ? 'Seeded the demo tenant (first run).' : 'Demo tenant present (passwords as seeded unless changed since).')
+    console.log(formatDemoLogins(demo))
+  }
   if (runtime.app) {
     await runtime.app.listen({ port: config.PORT, host: config.HOST })
     const url = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`

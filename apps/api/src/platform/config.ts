@@ -26,6 +26,8 @@ const EnvSchema = z.object({
   SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
+  /** Trust X-Forwarded-For from a reverse proxy (only behind one: otherwise clients could spoof their IP). */
+  TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(700),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(20),
