@@ -2,6 +2,7 @@
 // clients that drive the API through HTTP like the web app does (cookie + CSRF header).
 import { randomUUID } from 'node:crypto'
 import type { Role } from '@aftercare/contracts'
+import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import type { TestRuntime } from './harness.ts'
 
 export const TEST_PASSWORD = 'Test-password-2026'
@@ -36,18 +37,16 @@ export async function buildUser(
   return { id: user.id, email, role }
 }
 
-type InjectOptions = Parameters<TestRuntime['app']['inject']>[0] & object
-
 /** A signed-in API client: `await as.get('/api/users')`, `await as.post('/api/customers', body)`. */
 export interface Client {
   user: TestUser
   headers: Record<string, string>
-  request(opts: { method: string; url: string; payload?: unknown; headers?: Record<string, string> }): ReturnType<TestRuntime['app']['inject']>
-  get(url: string, headers?: Record<string, string>): ReturnType<TestRuntime['app']['inject']>
-  post(url: string, payload?: unknown, headers?: Record<string, string>): ReturnType<TestRuntime['app']['inject']>
-  patch(url: string, payload?: unknown, headers?: Record<string, string>): ReturnType<TestRuntime['app']['inject']>
-  put(url: string, payload?: unknown, headers?: Record<string, string>): ReturnType<TestRuntime['app']['inject']>
-  delete(url: string, headers?: Record<string, string>): ReturnType<TestRuntime['app']['inject']>
+  request(opts: { method: string; url: string; payload?: unknown; headers?: Record<string, string> }): Promise<LightMyRequestResponse>
+  get(url: string, headers?: Record<string, string>): Promise<LightMyRequestResponse>
+  post(url: string, payload?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>
+  patch(url: string, payload?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>
+  put(url: string, payload?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>
+  delete(url: string, headers?: Record<string, string>): Promise<LightMyRequestResponse>
 }
 
 export async function signIn(rt: TestRuntime, tenant: TestTenant, user: TestUser): Promise<Client> {
@@ -56,7 +55,12 @@ export async function signIn(rt: TestRuntime, tenant: TestTenant, user: TestUser
   const cookie = res.cookies.find((c) => c.name.endsWith('aftercare_session'))!
   const headers = { cookie: `${cookie.name}=${cookie.value}`, 'x-csrf-token': (res.json() as { csrfToken: string }).csrfToken }
   const request: Client['request'] = (o) =>
-    rt.app.inject({ method: o.method, url: o.url, payload: o.payload as InjectOptions['payload'], headers: { ...headers, ...o.headers } } as InjectOptions)
+    rt.app.inject({
+      method: o.method as InjectOptions['method'],
+      url: o.url,
+      payload: o.payload as InjectOptions['payload'],
+      headers: { ...headers, ...o.headers },
+    })
   return {
     user,
     headers,
