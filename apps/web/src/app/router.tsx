@@ -1,0 +1,79 @@
+// Every route of the three shells. Pages load lazily, so the first visit fetches only
+// the login page and the shell it needs.
+import type { Permission } from '@aftercare/contracts'
+import type { ComponentType } from 'react'
+import { createBrowserRouter, type RouteObject } from 'react-router'
+import { RequirePermission, ShellGate, SignedOutOnly } from './guards.tsx'
+import { NotFoundPage } from './NotFoundPage.tsx'
+
+type Loader = () => Promise<ComponentType>
+const lazy = (load: Loader) => async () => ({ Component: await load() })
+
+function page(path: string, load: Loader, permission?: Permission): RouteObject {
+  const route: RouteObject = path === '' ? { index: true, lazy: lazy(load) } : { path, lazy: lazy(load) }
+  return permission ? { element: <RequirePermission permission={permission} />, children: [route] } : route
+}
+
+const loginPage = (variant: 'staff' | 'portal' | 'field') =>
+  lazy(async () => {
+    const { LoginPage } = await import('../features/auth/LoginPage.tsx')
+    return function Login() {
+      return (
+        <SignedOutOnly>
+          <LoginPage variant={variant} />
+        </SignedOutOnly>
+      )
+    }
+  })
+
+const profile: Loader = async () => (await import('../features/profile/ProfilePage.tsx')).ProfilePage
+
+export const routes: RouteObject[] = [
+  { path: '/login', lazy: loginPage('staff') },
+  { path: '/portal/login', lazy: loginPage('portal') },
+  { path: '/m/login', lazy: loginPage('field') },
+  {
+    path: '/portal',
+    element: <ShellGate shell="portal" />,
+    children: [
+      {
+        lazy: lazy(async () => (await import('./PortalLayout.tsx')).PortalLayout),
+        children: [page('', async () => (await import('../features/portal/PortalHomePage.tsx')).PortalHomePage), page('profile', profile), { path: '*', element: <NotFoundPage /> }],
+      },
+    ],
+  },
+  {
+    path: '/m',
+    element: <ShellGate shell="field" />,
+    children: [
+      {
+        lazy: lazy(async () => (await import('./MobileLayout.tsx')).MobileLayout),
+        children: [page('', async () => (await import('../features/field/FieldHomePage.tsx')).FieldHomePage), page('profile', profile), { path: '*', element: <NotFoundPage /> }],
+      },
+    ],
+  },
+  {
+    path: '/',
+    element: <ShellGate shell="staff" />,
+    children: [
+      {
+        lazy: lazy(async () => (await import('./StaffLayout.tsx')).StaffLayout),
+        children: [
+          page('', async () => (await import('../features/workbench/WorkbenchPage.tsx')).WorkbenchPage),
+          page('tickets', async () => (await import('../features/tickets/TicketsPage.tsx')).TicketsPage, 'tickets.read'),
+          page('dispatch', async () => (await import('../features/dispatch/DispatchPage.tsx')).DispatchPage, 'dispatch.read'),
+          page('parts', async () => (await import('../features/parts/PartsPage.tsx')).PartsPage, 'parts.read'),
+          page('rma', async () => (await import('../features/rma/RmaPage.tsx')).RmaPage, 'rma.read'),
+          page('knowledge', async () => (await import('../features/knowledge/KnowledgePage.tsx')).KnowledgePage, 'knowledge.read'),
+          page('reports', async () => (await import('../features/reports/ReportsPage.tsx')).ReportsPage, 'reports.read'),
+          page('profile', profile),
+          page('admin/users', async () => (await import('../features/admin/UsersPage.tsx')).UsersPage, 'users.read'),
+          page('admin/teams', async () => (await import('../features/admin/TeamsPage.tsx')).TeamsPage, 'users.read'),
+          { path: '*', element: <NotFoundPage /> },
+        ],
+      },
+    ],
+  },
+]
+
+export const router = createBrowserRouter(routes)
