@@ -49,7 +49,9 @@ export class ConfigError extends Error {
 
 /** Reads and validates the environment; messages name the variable at fault. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { persistSecret?: boolean } = {}): Config {
-  const parsed = EnvSchema.safeParse(env)
+  // An empty variable counts as unset (`DATABASE_URL= npm start` means the embedded database).
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''))
+  const parsed = EnvSchema.safeParse(present)
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`))
   }

@@ -47,7 +47,8 @@ export function registerBackupCommands(program: Command) {
     .argument('<file>', 'backup file')
     .option('--force', 'replace an existing embedded data directory (it is kept aside as DATA_DIR.bak-<time>)')
     .action(async (file: string, o: { force?: boolean }) => {
-      const config = loadConfig()
+      // The backup brings its own secret key: don't generate one into the target first.
+      const config = loadConfig(process.env, { persistSecret: false })
       const input = resolve(file)
       if (!existsSync(input)) throw new Error(`No backup file at ${input}`)
       if (config.DATABASE_URL) {
