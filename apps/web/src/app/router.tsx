@@ -2,8 +2,8 @@
 // the login page and the shell it needs.
 import type { Permission } from '@aftercare/contracts'
 import type { ComponentType } from 'react'
-import { createBrowserRouter, type RouteObject } from 'react-router'
-import { RequirePermission, ShellGate, SignedOutOnly } from './guards.tsx'
+import { Outlet, createBrowserRouter, type RouteObject } from 'react-router'
+import { FullPageSpin, RequirePermission, ShellGate, SignedOutOnly } from './guards.tsx'
 import { NotFoundPage } from './NotFoundPage.tsx'
 
 type Loader = () => Promise<ComponentType>
@@ -76,4 +76,5 @@ export const routes: RouteObject[] = [
   },
 ]
 
-export const router = createBrowserRouter(routes)
+// The root route only shows a spinner while the first lazy page loads.
+export const router = createBrowserRouter([{ element: <Outlet />, hydrateFallbackElement: <FullPageSpin />, children: routes }])

@@ -108,7 +108,7 @@ export function TeamsPage() {
         cancelText={t('common.cancel')}
         forceRender
       >
-        <Form form={form} layout="vertical" onFinish={(v) => save.mutate(v)}>
+        <Form form={form} name="team" layout="vertical" onFinish={(v) => save.mutate(v)}>
           <Form.Item name="name" label={t('teams.name')} rules={[{ required: true, whitespace: true, message: t('validation.required') }, { max: 100 }]}>
             <Input maxLength={100} data-testid="team-name" />
           </Form.Item>

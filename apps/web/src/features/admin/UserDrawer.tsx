@@ -169,7 +169,7 @@ export function UserDrawer({ mode, onClose, onSaved }: { mode: Mode; onClose: ()
       ) : current.isError ? (
         <Alert type="error" showIcon title={errorMessage(t, current.error)} />
       ) : (
-        <Form form={form} layout="vertical" initialValues={{ roles: [], teamIds: [], locale: 'zh-CN' }} onFinish={(v) => save.mutate(v)}>
+        <Form form={form} name="user" layout="vertical" initialValues={{ roles: [], teamIds: [], locale: 'zh-CN' }} onFinish={(v) => save.mutate(v)}>
           <Form.Item name="email" label={t('users.email')} rules={[{ required: true, message: t('validation.required') }, { type: 'email', message: t('validation.email') }]}>
             <Input disabled={editId !== null} autoComplete="off" data-testid="user-email" />
           </Form.Item>

@@ -38,7 +38,7 @@ function ResetPasswordModal({ user, onClose }: { user: User | null; onClose: () 
   return (
     <Modal title={t('users.resetPasswordOf', { name: user?.name })} open={user !== null} onCancel={onClose} onOk={() => form.submit()} confirmLoading={reset.isPending} okText={t('common.confirm')} cancelText={t('common.cancel')} destroyOnHidden>
       <Typography.Paragraph type="secondary">{t('users.resetPasswordHint')}</Typography.Paragraph>
-      <Form form={form} layout="vertical" onFinish={(v) => reset.mutate(v.password)}>
+      <Form form={form} name="resetPassword" layout="vertical" onFinish={(v) => reset.mutate(v.password)}>
         <Form.Item name="password" label={t('profile.newPassword')} extra={t('validation.passwordRule')} rules={[{ required: true, message: t('validation.required') }, { min: 10, max: 128, message: t('validation.passwordRule') }]}>
           <Input.Password autoComplete="new-password" />
         </Form.Item>
@@ -148,11 +148,11 @@ export function UsersPage() {
           loading={users.isPending}
           dataSource={rows}
           pagination={false}
-          scroll={{ x: 960 }}
+          scroll={{ x: 1180 }}
           locale={{ emptyText: users.isError ? errorMessage(t, users.error) : t('users.none') }}
           columns={[
-            { title: t('users.name'), dataIndex: 'name', render: (name: string, u) => <span data-testid={`user-row-${u.email}`}>{name}</span> },
-            { title: t('users.email'), dataIndex: 'email' },
+            { title: t('users.name'), dataIndex: 'name', width: 150, render: (name: string, u) => <span data-testid={`user-row-${u.email}`}>{name}</span> },
+            { title: t('users.email'), dataIndex: 'email', width: 250 },
             { title: t('users.roles'), dataIndex: 'roles', render: (roles: Role[]) => roles.map((r) => <Tag key={r} color="blue">{t(`roles.${r}`)}</Tag>) },
             { title: t('users.teams'), dataIndex: 'teamIds', render: (ids: string[]) => ids.map((id) => <Tag key={id}>{teamName.get(id) ?? '…'}</Tag>) },
             {

@@ -46,7 +46,9 @@ export function LoginPage({ variant }: { variant: Shell }) {
         return
       }
       if (e instanceof ApiRequestError && e.code === 'totp_invalid') {
-        codeForm.setFields([{ name: 'code', errors: [t('errors.totp_invalid')] }])
+        // Shown above the form like other sign-in errors; the wrong code is cleared for the next try.
+        setError(t('errors.totp_invalid'))
+        codeForm.resetFields()
         return
       }
       if (!applyFieldErrors(t, credentials ? codeForm : form, e, credentials ? ['code'] : ['email', 'password'])) setError(errorMessage(t, e))
@@ -78,7 +80,7 @@ export function LoginPage({ variant }: { variant: Shell }) {
         </div>
         {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="login-error" />}
         {!credentials ? (
-          <Form form={form} layout="vertical" requiredMark={false} size={large} onFinish={(v) => void submit(v)} disabled={login.isPending}>
+          <Form form={form} name="login" layout="vertical" requiredMark={false} size={large} onFinish={(v) => void submit(v)}>
             <Form.Item name="email" label={t('login.email')} rules={[{ required: true, message: t('validation.required') }]}>
               <Input prefix={<MailOutlined />} autoComplete="username" inputMode="email" autoFocus placeholder="name@example.com" />
             </Form.Item>
@@ -90,7 +92,7 @@ export function LoginPage({ variant }: { variant: Shell }) {
             </Button>
           </Form>
         ) : (
-          <Form form={codeForm} layout="vertical" requiredMark={false} size={large} onFinish={(v) => void submit(credentials, v.code)} disabled={login.isPending}>
+          <Form form={codeForm} name="loginTotp" layout="vertical" requiredMark={false} size={large} onFinish={(v) => void submit(credentials, v.code)}>
             <Alert type="info" showIcon icon={<SafetyOutlined />} title={t('login.totpPrompt')} style={{ marginBottom: 16 }} />
             <Form.Item
               name="code"
@@ -110,6 +112,7 @@ export function LoginPage({ variant }: { variant: Shell }) {
               block
               onClick={() => {
                 setCredentials(null)
+                setError(null)
                 codeForm.resetFields()
               }}
             >

@@ -29,7 +29,7 @@ export function PasswordCard() {
   })
   return (
     <Card title={t('profile.changePassword')}>
-      <Form form={form} layout="vertical" initialValues={{ signOutOtherSessions: true }} onFinish={(v) => change.mutate(v)}>
+      <Form form={form} name="changePassword" layout="vertical" initialValues={{ signOutOtherSessions: true }} onFinish={(v) => change.mutate(v)}>
         <Form.Item name="currentPassword" label={t('profile.currentPassword')} rules={[{ required: true, message: t('validation.required') }]}>
           <Input.Password autoComplete="current-password" />
         </Form.Item>

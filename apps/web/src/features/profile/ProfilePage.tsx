@@ -46,7 +46,7 @@ function DetailsCard() {
           </Space>
         </Descriptions.Item>
       </Descriptions>
-      <Form form={form} layout="vertical" initialValues={{ name: me.name }} onFinish={(v) => save.mutate(v.name)}>
+      <Form form={form} name="profile" layout="vertical" initialValues={{ name: me.name }} onFinish={(v) => save.mutate(v.name)}>
         <Form.Item name="name" label={t('profile.name')} rules={[{ required: true, whitespace: true, message: t('validation.required') }, { max: 100 }]}>
           <Input maxLength={100} />
         </Form.Item>
@@ -55,7 +55,13 @@ function DetailsCard() {
             value={me.locale}
             loading={changeLocale.isPending}
             data-testid="profile-language"
-            onChange={(l) => changeLocale.mutate(l, { onError: (e) => message.error(errorMessage(t, e)) })}
+            onChange={(l) =>
+              changeLocale.mutate(l, {
+                onError: (e) => {
+                  void message.error(errorMessage(t, e))
+                },
+              })
+            }
             options={[
               { value: 'zh-CN', label: '简体中文' },
               { value: 'en-US', label: 'English' },

@@ -86,7 +86,7 @@ export function TokensCard() {
         ]}
       />
       <Modal title={t('tokens.create')} open={creating} onCancel={() => setCreating(false)} onOk={() => form.submit()} confirmLoading={create.isPending} okText={t('common.create')} cancelText={t('common.cancel')} destroyOnHidden>
-        <Form form={form} layout="vertical" initialValues={{ expiresInDays: 90, scopes: [] }} onFinish={(v) => create.mutate(v)}>
+        <Form form={form} name="token" layout="vertical" initialValues={{ expiresInDays: 90, scopes: [] }} onFinish={(v) => create.mutate(v)}>
           <Form.Item name="name" label={t('tokens.name')} rules={[{ required: true, whitespace: true, message: t('validation.required') }, { max: 100 }]}>
             <Input placeholder={t('tokens.namePlaceholder')} maxLength={100} />
           </Form.Item>

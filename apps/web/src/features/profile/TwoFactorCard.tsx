@@ -60,7 +60,7 @@ function Enrol({ onDone }: { onDone: () => void }) {
           </Typography.Paragraph>
         </div>
       </div>
-      <Form form={form} layout="inline" onFinish={(v) => confirm.mutate(v.code)} style={{ rowGap: 8 }}>
+      <Form form={form} name="totpEnrol" layout="inline" onFinish={(v) => confirm.mutate(v.code)} style={{ rowGap: 8 }}>
         <Form.Item name="code" label={t('totp.code')} rules={codeRules(t)}>
           <Input inputMode="numeric" autoComplete="one-time-code" maxLength={6} style={{ width: 140, letterSpacing: 4 }} data-testid="totp-confirm-code" />
         </Form.Item>
@@ -97,7 +97,7 @@ function Remove() {
       </Button>
     )
   return (
-    <Form form={form} layout="vertical" onFinish={(v) => remove.mutate(v)}>
+    <Form form={form} name="totpRemove" layout="vertical" onFinish={(v) => remove.mutate(v)}>
       <Alert type="warning" showIcon title={t('totp.removeWarning')} style={{ marginBottom: 12 }} />
       <Form.Item name="password" label={t('profile.currentPassword')} rules={[{ required: true, message: t('validation.required') }]}>
         <Input.Password autoComplete="current-password" />
