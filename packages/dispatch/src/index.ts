@@ -1,0 +1,5 @@
+export { buildModel, parseProblem, ProblemError, haversineKm, type Model } from './model.ts'
+export { parseSolomon, solomonToProblem, type SolomonInstance } from './solomon.ts'
+export { solve, planToSolution, explainUnassigned, type SolveOptions, type SolveStats } from './solve.ts'
+export { checkSolution, type CheckResult } from './checker.ts'
+export { defaultParams, type SearchParams } from './search.ts'

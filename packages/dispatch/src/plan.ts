@@ -1,0 +1,172 @@
+// The search state: one route per engineer in flat typed arrays, with forward departure times and backward
+// latest-arrival thresholds so that inserting a job anywhere is checked in O(1) (times the job's window count).
+import { latestStart, startAt, type Model } from './model.ts'
+
+export class Plan {
+  readonly S: number
+  /** nodes[r*S + p]: p = 0 start node, 1..len jobs, len+1 end node. */
+  readonly nodes: Int32Array
+  readonly len: Int32Array
+  /** Departure time from position p (service end; shift start at p = 0). */
+  readonly dep: Float64Array
+  /** Latest arrival at position p that keeps the rest of the route feasible. */
+  readonly lat: Float64Array
+  readonly load: Float64Array
+  readonly rcost: Float64Array
+  readonly routeOf: Int32Array
+  readonly posOf: Int32Array
+
+  constructor(readonly M: Model) {
+    this.S = M.n + 2
+    this.nodes = new Int32Array(M.m * this.S)
+    this.len = new Int32Array(M.m)
+    this.dep = new Float64Array(M.m * this.S)
+    this.lat = new Float64Array(M.m * this.S)
+    this.load = new Float64Array(M.m)
+    this.rcost = new Float64Array(M.m)
+    this.routeOf = new Int32Array(M.n).fill(-1)
+    this.posOf = new Int32Array(M.n)
+    for (let r = 0; r < M.m; r++) this.update(r)
+  }
+
+  /** Recomputes times, load and cost of route r; returns false when the route is infeasible. */
+  update(r: number): boolean {
+    const M = this.M
+    const { N, time, cost, service, demand } = M
+    const S = this.S
+    const base = r * S
+    const L = this.len[r]!
+    const nodes = this.nodes
+    const dep = this.dep
+    const lat = this.lat
+    nodes[base] = M.n + 2 * r
+    nodes[base + L + 1] = M.n + 2 * r + 1
+    dep[base] = M.shiftStart[r]!
+    let c = 0
+    let ld = 0
+    let prev = nodes[base]!
+    for (let p = 1; p <= L; p++) {
+      const j = nodes[base + p]!
+      const s = startAt(M, j, r, dep[base + p - 1]! + time[prev * N + j]!)
+      dep[base + p] = s + service[j]!
+      c += cost[prev * N + j]!
+      ld += demand[j]!
+      this.routeOf[j] = r
+      this.posOf[j] = p
+      prev = j
+    }
+    const end = nodes[base + L + 1]!
+    c += cost[prev * N + end]!
+    const arrEnd = dep[base + L]! + time[prev * N + end]!
+    dep[base + L + 1] = arrEnd
+    lat[base + L + 1] = M.shiftEnd[r]!
+    let next = end
+    for (let p = L; p >= 1; p--) {
+      const j = nodes[base + p]!
+      lat[base + p] = latestStart(M, j, r, lat[base + p + 1]! - service[j]! - time[j * N + next]!)
+      next = j
+    }
+    lat[base] = lat[base + 1]! - time[nodes[base]! * N + next]!
+    this.load[r] = ld
+    this.rcost[r] = L === 0 ? 0 : c + M.fixedCost[r]!
+    return arrEnd <= M.shiftEnd[r]! && ld <= M.capacity[r]! && L <= M.maxJobs[r]!
+  }
+
+  /** Copies route r (and its jobs' positions) from another plan of the same model. */
+  copyRoute(src: Plan, r: number): void {
+    const S = this.S
+    const base = r * S
+    const L = src.len[r]!
+    this.len[r] = L
+    this.nodes.set(src.nodes.subarray(base, base + L + 2), base)
+    this.dep.set(src.dep.subarray(base, base + L + 2), base)
+    this.lat.set(src.lat.subarray(base, base + L + 2), base)
+    this.load[r] = src.load[r]!
+    this.rcost[r] = src.rcost[r]!
+    for (let p = 1; p <= L; p++) {
+      const j = src.nodes[base + p]!
+      this.routeOf[j] = r
+      this.posOf[j] = p
+    }
+  }
+
+  copyFrom(src: Plan): void {
+    for (let r = 0; r < this.M.m; r++) this.copyRoute(src, r)
+    this.routeOf.set(src.routeOf)
+    this.posOf.set(src.posOf)
+  }
+
+  /** Inserts job j after position p of route r and refreshes the route. */
+  insert(j: number, r: number, p: number): void {
+    const base = r * this.S
+    const L = this.len[r]!
+    this.nodes.copyWithin(base + p + 2, base + p + 1, base + L + 2)
+    this.nodes[base + p + 1] = j
+    this.len[r] = L + 1
+    this.update(r)
+  }
+
+  /** Removes the jobs at positions where keep[p] == 0 (p in 1..len) of route r; does not refresh. */
+  compact(r: number, removed: Uint8Array): void {
+    const base = r * this.S
+    const L = this.len[r]!
+    let w = 1
+    for (let p = 1; p <= L; p++) {
+      const j = this.nodes[base + p]!
+      if (removed[j]) {
+        this.routeOf[j] = -1
+        continue
+      }
+      this.nodes[base + w++] = j
+    }
+    this.len[r] = w - 1
+  }
+
+  unassignedPenalty(): number {
+    let s = 0
+    for (let j = 0; j < this.M.n; j++) if (this.routeOf[j]! < 0) s += this.M.penalty[j]!
+    return s
+  }
+
+  routeCost(): number {
+    let s = 0
+    for (let r = 0; r < this.M.m; r++) s += this.rcost[r]!
+    return s
+  }
+
+  total(): number {
+    return this.routeCost() + this.unassignedPenalty()
+  }
+
+  /** Best feasible insertion of job j into route r: [delta, position] or [Infinity, -1]. */
+  bestInsertion(j: number, r: number, bound: number): [number, number] {
+    const M = this.M
+    if (!M.allowed[j * M.m + r]) return [Infinity, -1]
+    const L = this.len[r]!
+    if (L + 1 > M.maxJobs[r]! || this.load[r]! + M.demand[j]! > M.capacity[r]!) return [Infinity, -1]
+    const { N, time, cost } = M
+    const base = r * this.S
+    const nodes = this.nodes
+    const serv = M.service[j]!
+    const due = M.twClose[M.twOffset[j + 1]! - 1]!
+    const fixed = L === 0 ? M.fixedCost[r]! : 0
+    let best = bound
+    let bestP = -1
+    for (let p = 0; p <= L; p++) {
+      const a = nodes[base + p]!
+      const b = nodes[base + p + 1]!
+      const arr = this.dep[base + p]! + time[a * N + j]!
+      if (arr > due) {
+        if (M.triangle) break
+        continue
+      }
+      const d = cost[a * N + j]! + cost[j * N + b]! - (L === 0 ? 0 : cost[a * N + b]!) + fixed
+      if (d >= best) continue
+      const s = startAt(M, j, r, arr)
+      if (s + serv + time[j * N + b]! > this.lat[base + p + 1]!) continue
+      best = d
+      bestP = p
+    }
+    return [best, bestP]
+  }
+}
