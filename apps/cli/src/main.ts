@@ -2,6 +2,7 @@ import { Command } from 'commander'
 import { registerAdminCommands } from './commands/admin.ts'
 import { registerAuthCommands } from './commands/auth.ts'
 import { registerBackupCommands } from './commands/backup.ts'
+import { registerDispatchCommands } from './commands/dispatch.ts'
 import { registerServeCommands } from './commands/serve.ts'
 
 export function buildProgram(): Command {
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   registerAuthCommands(program)
   registerAdminCommands(program)
   registerBackupCommands(program)
+  registerDispatchCommands(program)
   return program
 }
 

@@ -179,7 +179,7 @@ export function buildModel(input: DispatchProblem | DispatchProblemParsed): Mode
     if (windows.length === 0) throw new ProblemError(`jobs.${i}.timeWindows`, 'give at least one window or leave it out')
     let lastClose = -Infinity
     for (const w of windows) {
-      if (w.start <= lastClose) {
+      if (opens.length > twOffset[i]! && w.start <= lastClose) {
         // Merge overlapping windows.
         closes[closes.length - 1] = Math.max(closes[closes.length - 1]!, w.end)
       } else {
