@@ -1,10 +1,19 @@
 import { expect, test, type Page } from '@playwright/test'
 import { DEMO_PASSWORD, demo, login, logout, submitLogin } from './helpers.ts'
 
-/** Chooses a role in the (antd) roles select of the user form. */
+/** Chooses a role in the (antd) roles select of the user form; retried while the dropdown animates. */
 async function pickRole(page: Page, label: string) {
-  await page.locator('#user_roles').click()
-  await page.locator('.ant-select-item-option-content', { hasText: label }).click()
+  const field = page.locator('.ant-form-item', { has: page.locator('#user_roles') })
+  const chosen = field.locator('.ant-select-selection-item', { hasText: label })
+  await expect(async () => {
+    if ((await chosen.count()) === 0) {
+      await page.locator('#user_roles').click()
+      await page
+        .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: label })
+        .click({ timeout: 2000 })
+    }
+    await expect(chosen).toHaveCount(1, { timeout: 1000 })
+  }).toPass({ timeout: 15_000 })
   await page.locator('#user_name').click()
 }
 
@@ -64,7 +73,10 @@ test('a disabled user cannot sign in, and their open session ends', async ({ pag
 
   await page.getByTestId(`user-more-${email}`).click()
   await page.getByTestId('user-disable').click()
-  await page.getByRole('button', { name: '停 用' }).or(page.getByRole('button', { name: '停用' })).click()
+  await page
+    .getByRole('button', { name: '停 用' })
+    .or(page.getByRole('button', { name: '停用' }))
+    .click()
   await expect(page.getByText('已停用 临时 用户')).toBeVisible()
   await expect(page.getByTestId(`user-row-${email}`).locator('xpath=ancestor::tr')).toContainText('已停用')
 
@@ -84,4 +96,45 @@ test('a disabled user cannot sign in, and their open session ends', async ({ pag
   await login(p3, email, password)
   await again.close()
   expect(DEMO_PASSWORD).not.toBe(password)
+})
+
+test('saving over someone else’s change is refused with a clear message', async ({ page, context }) => {
+  const email = `e2e-edit-${unique()}@example.com`
+  await login(page, demo.admin)
+  await createUser(page, email, '编辑 测试', 'Edit me please 1')
+
+  const other = await context.newPage()
+  await other.goto('/admin/users')
+  await other.getByTestId(`user-edit-${email}`).click()
+  await expect(other.locator('#user_name')).toHaveValue('编辑 测试')
+
+  await page.getByTestId(`user-edit-${email}`).click()
+  await page.locator('#user_name').fill('编辑 测试 甲')
+  await page.getByTestId('user-save').click()
+  await expect(page.getByText('已保存')).toBeVisible()
+
+  await other.locator('#user_name').fill('编辑 测试 乙')
+  await other.getByTestId('user-save').click()
+  await expect(other.getByTestId('stale-alert')).toContainText('该记录已被其他人修改，请重新加载后再试')
+  await other.getByTestId('stale-alert').getByRole('button').click()
+  await expect(other.locator('#user_name')).toHaveValue('编辑 测试 甲')
+  await other.locator('#user_name').fill('编辑 测试 乙')
+  await other.getByTestId('user-save').click()
+  await expect(other.getByText('已保存')).toBeVisible()
+  await expect(other.getByTestId(`user-row-${email}`)).toHaveText('编辑 测试 乙')
+})
+
+test('an administrator creates a team', async ({ page }) => {
+  const team = `华东服务组 ${unique()}`
+  await login(page, demo.admin)
+  await page.getByRole('menuitem', { name: '系统管理' }).click()
+  await page.getByRole('menuitem', { name: '团队管理' }).click()
+  await expect(page).toHaveURL(/\/admin\/teams$/)
+  await page.getByTestId('team-create').click()
+  await page.locator('#team_name').fill(team)
+  await page.locator('#team_description').fill('上海、江苏、浙江的上门服务')
+  await page.getByRole('button', { name: /保\s?存/ }).click()
+  const row = page.getByRole('row', { name: new RegExp(team) })
+  await expect(row).toContainText('上海、江苏、浙江的上门服务')
+  await expect(row).toContainText('0')
 })

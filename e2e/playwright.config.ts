@@ -22,7 +22,8 @@ function freePort(): Promise<number> {
   })
 }
 
-if (!existsSync(join(root, 'apps/web/dist/index.html'))) throw new Error('apps/web/dist is missing: run `npm run build` before `npm run e2e`')
+if (!existsSync(join(root, 'apps/web/dist/index.html')))
+  throw new Error('apps/web/dist is missing: run `npm run build` before `npm run e2e`')
 
 // The config is evaluated again in every worker: pick the port and data dir once, pass them on.
 process.env.E2E_PORT ??= String(process.env.PORT_E2E ?? (await freePort()))
@@ -49,7 +50,15 @@ export default defineConfig({
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     },
   },
   webServer: {

@@ -8,7 +8,8 @@ const vendor = (pattern: string) => new RegExp(`[\\\\/]node_modules[\\\\/](${pat
 export default defineConfig({
   plugins: [react()],
   server: {
-    proxy: { '/api': { target: 'http://localhost:3000', ws: true } },
+    // `API_URL=http://localhost:3001 npm run dev -w @aftercare/web` for an API on another port.
+    proxy: { '/api': { target: process.env.API_URL ?? 'http://localhost:3000', ws: true } },
   },
   build: {
     outDir: 'dist',
@@ -23,7 +24,13 @@ export default defineConfig({
             { name: 'query', test: vendor('@tanstack'), priority: 25 },
             { name: 'i18n', test: vendor('i18next|react-i18next|html-parse-stringify|void-elements'), priority: 25 },
             { name: 'zod', test: vendor('zod'), priority: 25 },
-            { name: 'antd', test: vendor('antd|@ant-design|@rc-component|rc-[\\w-]+|dayjs|@babel|classnames|clsx|stylis|@emotion|throttle-debounce|scroll-into-view-if-needed|compute-scroll-into-view|json2mq|string-convert|copy-to-clipboard|toggle-selection|is-mobile'), priority: 20 },
+            {
+              name: 'antd',
+              test: vendor(
+                'antd|@ant-design|@rc-component|rc-[\\w-]+|dayjs|@babel|classnames|clsx|stylis|@emotion|throttle-debounce|scroll-into-view-if-needed|compute-scroll-into-view|json2mq|string-convert|copy-to-clipboard|toggle-selection|is-mobile',
+              ),
+              priority: 20,
+            },
           ],
         },
       },

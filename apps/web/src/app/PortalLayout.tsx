@@ -14,7 +14,16 @@ export function PortalLayout() {
   const me = useCurrentUser()
   return (
     <Layout style={{ minHeight: '100vh', background: '#f5f7fa' }}>
-      <Layout.Header style={{ background: '#fff', padding: '0 24px', display: 'flex', alignItems: 'center', justifyContent: 'space-between', borderBottom: '1px solid #eef0f3' }}>
+      <Layout.Header
+        style={{
+          background: '#fff',
+          padding: '0 24px',
+          display: 'flex',
+          alignItems: 'center',
+          justifyContent: 'space-between',
+          borderBottom: '1px solid #eef0f3',
+        }}
+      >
         <Link to="/portal" style={{ display: 'flex', alignItems: 'center', gap: 8, color: 'inherit' }}>
           <CustomerServiceOutlined style={{ fontSize: 22, color: '#1668dc' }} />
           <Typography.Text strong style={{ fontSize: 16 }}>

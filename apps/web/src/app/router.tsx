@@ -38,7 +38,11 @@ export const routes: RouteObject[] = [
     children: [
       {
         lazy: lazy(async () => (await import('./PortalLayout.tsx')).PortalLayout),
-        children: [page('', async () => (await import('../features/portal/PortalHomePage.tsx')).PortalHomePage), page('profile', profile), { path: '*', element: <NotFoundPage /> }],
+        children: [
+          page('', async () => (await import('../features/portal/PortalHomePage.tsx')).PortalHomePage),
+          page('profile', profile),
+          { path: '*', element: <NotFoundPage /> },
+        ],
       },
     ],
   },
@@ -48,7 +52,11 @@ export const routes: RouteObject[] = [
     children: [
       {
         lazy: lazy(async () => (await import('./MobileLayout.tsx')).MobileLayout),
-        children: [page('', async () => (await import('../features/field/FieldHomePage.tsx')).FieldHomePage), page('profile', profile), { path: '*', element: <NotFoundPage /> }],
+        children: [
+          page('', async () => (await import('../features/field/FieldHomePage.tsx')).FieldHomePage),
+          page('profile', profile),
+          { path: '*', element: <NotFoundPage /> },
+        ],
       },
     ],
   },

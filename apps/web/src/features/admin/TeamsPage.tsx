@@ -29,7 +29,10 @@ export function TeamsPage() {
     mutationFn: (v: Values) =>
       editing === 'new' || editing === null
         ? api('/api/teams', Team, { method: 'POST', body: { name: v.name, ...(v.description ? { description: v.description } : {}) } })
-        : api(`/api/teams/${editing.id}`, Team, { method: 'PATCH', body: { name: v.name, description: v.description ? v.description : null } }),
+        : api(`/api/teams/${editing.id}`, Team, {
+            method: 'PATCH',
+            body: { name: v.name, description: v.description ? v.description : null },
+          }),
     onSuccess: async () => {
       message.success(t('common.saved'))
       setEditing(null)
@@ -85,7 +88,13 @@ export function TeamsPage() {
                         <Button type="link" size="small" onClick={() => open(team)}>
                           {t('common.edit')}
                         </Button>
-                        <Popconfirm title={t('teams.deleteConfirm', { name: team.name })} onConfirm={() => remove.mutate(team.id)} okText={t('common.delete')} okButtonProps={{ danger: true }} cancelText={t('common.cancel')}>
+                        <Popconfirm
+                          title={t('teams.deleteConfirm', { name: team.name })}
+                          onConfirm={() => remove.mutate(team.id)}
+                          okText={t('common.delete')}
+                          okButtonProps={{ danger: true }}
+                          cancelText={t('common.cancel')}
+                        >
                           <Button type="link" size="small" danger>
                             {t('common.delete')}
                           </Button>
@@ -109,7 +118,11 @@ export function TeamsPage() {
         forceRender
       >
         <Form form={form} name="team" layout="vertical" onFinish={(v) => save.mutate(v)}>
-          <Form.Item name="name" label={t('teams.name')} rules={[{ required: true, whitespace: true, message: t('validation.required') }, { max: 100 }]}>
+          <Form.Item
+            name="name"
+            label={t('teams.name')}
+            rules={[{ required: true, whitespace: true, message: t('validation.required') }, { max: 100 }]}
+          >
             <Input maxLength={100} data-testid="team-name" />
           </Form.Item>
           <Form.Item name="description" label={t('teams.description')} rules={[{ max: 500 }]}>

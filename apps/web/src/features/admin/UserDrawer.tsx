@@ -52,7 +52,13 @@ function CredentialsSection({ userId }: { userId: string }) {
       <Divider titlePlacement="start">{t('users.sessionsAndTokens')}</Divider>
       <Space style={{ marginBottom: 12 }}>
         <Typography.Text>{t('users.activeSessions', { count: activeSessions })}</Typography.Text>
-        <Popconfirm title={t('users.revokeSessionsShort')} onConfirm={() => revokeSessions.mutate()} okText={t('common.confirm')} cancelText={t('common.cancel')} disabled={activeSessions === 0}>
+        <Popconfirm
+          title={t('users.revokeSessionsShort')}
+          onConfirm={() => revokeSessions.mutate()}
+          okText={t('common.confirm')}
+          cancelText={t('common.cancel')}
+          disabled={activeSessions === 0}
+        >
           <Button size="small" danger disabled={activeSessions === 0} loading={revokeSessions.isPending}>
             {t('users.revokeSessions')}
           </Button>
@@ -70,7 +76,13 @@ function CredentialsSection({ userId }: { userId: string }) {
               tk.revokedAt
                 ? [<Tag key="r">{t('tokens.revoked')}</Tag>]
                 : [
-                    <Popconfirm key="r" title={t('tokens.revokeConfirm')} onConfirm={() => revokeToken.mutate(tk.id)} okText={t('common.confirm')} cancelText={t('common.cancel')}>
+                    <Popconfirm
+                      key="r"
+                      title={t('tokens.revokeConfirm')}
+                      onConfirm={() => revokeToken.mutate(tk.id)}
+                      okText={t('common.confirm')}
+                      cancelText={t('common.cancel')}
+                    >
                       <Button type="link" danger size="small">
                         {t('tokens.revoke')}
                       </Button>
@@ -80,7 +92,10 @@ function CredentialsSection({ userId }: { userId: string }) {
           >
             <List.Item.Meta
               title={`${tk.name} (${tk.prefix}…)`}
-              description={t('users.tokenDetail', { expires: date(tk.expiresAt), lastUsed: tk.lastUsedAt ? dateTime(tk.lastUsedAt) : t('tokens.never') })}
+              description={t('users.tokenDetail', {
+                expires: date(tk.expiresAt),
+                lastUsed: tk.lastUsedAt ? dateTime(tk.lastUsedAt) : t('tokens.never'),
+              })}
             />
           </List.Item>
         )}
@@ -106,16 +121,38 @@ export function UserDrawer({ mode, onClose, onSaved }: { mode: Mode; onClose: ()
 
   useEffect(() => {
     const u = current.data?.data
-    if (u) form.setFieldsValue({ email: u.email, name: u.name, phone: u.phone ?? undefined, roles: u.roles, teamIds: u.teamIds, locale: u.locale })
+    if (u)
+      form.setFieldsValue({
+        email: u.email,
+        name: u.name,
+        phone: u.phone ?? undefined,
+        roles: u.roles,
+        teamIds: u.teamIds,
+        locale: u.locale,
+      })
   }, [current.data, form])
 
   const save = useMutation({
     mutationFn: async (v: Values) => {
       if (editId === null) {
-        const body: CreateUserBody = { email: v.email, name: v.name, password: v.password, roles: v.roles, teamIds: v.teamIds ?? [], locale: v.locale, ...(v.phone ? { phone: v.phone } : {}) }
+        const body: CreateUserBody = {
+          email: v.email,
+          name: v.name,
+          password: v.password,
+          roles: v.roles,
+          teamIds: v.teamIds ?? [],
+          locale: v.locale,
+          ...(v.phone ? { phone: v.phone } : {}),
+        }
         return api('/api/users', User, { method: 'POST', body })
       }
-      const body: UpdateUserBody = { name: v.name, phone: v.phone ? v.phone : null, roles: v.roles, teamIds: v.teamIds ?? [], locale: v.locale }
+      const body: UpdateUserBody = {
+        name: v.name,
+        phone: v.phone ? v.phone : null,
+        roles: v.roles,
+        teamIds: v.teamIds ?? [],
+        locale: v.locale,
+      }
       return api(`/api/users/${editId}`, User, { method: 'PATCH', body, ifMatch: current.data?.etag })
     },
     onSuccess: (u) => {
@@ -144,7 +181,13 @@ export function UserDrawer({ mode, onClose, onSaved }: { mode: Mode; onClose: ()
       footer={
         <Space style={{ justifyContent: 'flex-end', width: '100%' }}>
           <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button type="primary" loading={save.isPending} onClick={() => form.submit()} disabled={editId !== null && !current.data} data-testid="user-save">
+          <Button
+            type="primary"
+            loading={save.isPending}
+            onClick={() => form.submit()}
+            disabled={editId !== null && !current.data}
+            data-testid="user-save"
+          >
             {editId === null ? t('common.create') : t('common.save')}
           </Button>
         </Space>
@@ -169,18 +212,43 @@ export function UserDrawer({ mode, onClose, onSaved }: { mode: Mode; onClose: ()
       ) : current.isError ? (
         <Alert type="error" showIcon title={errorMessage(t, current.error)} />
       ) : (
-        <Form form={form} name="user" layout="vertical" initialValues={{ roles: [], teamIds: [], locale: 'zh-CN' }} onFinish={(v) => save.mutate(v)}>
-          <Form.Item name="email" label={t('users.email')} rules={[{ required: true, message: t('validation.required') }, { type: 'email', message: t('validation.email') }]}>
+        <Form
+          form={form}
+          name="user"
+          layout="vertical"
+          initialValues={{ roles: [], teamIds: [], locale: 'zh-CN' }}
+          onFinish={(v) => save.mutate(v)}
+        >
+          <Form.Item
+            name="email"
+            label={t('users.email')}
+            rules={[
+              { required: true, message: t('validation.required') },
+              { type: 'email', message: t('validation.email') },
+            ]}
+          >
             <Input disabled={editId !== null} autoComplete="off" data-testid="user-email" />
           </Form.Item>
-          <Form.Item name="name" label={t('users.name')} rules={[{ required: true, whitespace: true, message: t('validation.required') }, { max: 100 }]}>
+          <Form.Item
+            name="name"
+            label={t('users.name')}
+            rules={[{ required: true, whitespace: true, message: t('validation.required') }, { max: 100 }]}
+          >
             <Input maxLength={100} data-testid="user-name" />
           </Form.Item>
           <Form.Item name="phone" label={t('users.phone')} rules={[{ pattern: /^\+?[0-9 -]{5,20}$/, message: t('validation.phone') }]}>
             <Input placeholder="+86 138 0013 8000" autoComplete="off" />
           </Form.Item>
           {editId === null && (
-            <Form.Item name="password" label={t('users.initialPassword')} extra={t('validation.passwordRule')} rules={[{ required: true, message: t('validation.required') }, { min: 10, max: 128, message: t('validation.passwordRule') }]}>
+            <Form.Item
+              name="password"
+              label={t('users.initialPassword')}
+              extra={t('validation.passwordRule')}
+              rules={[
+                { required: true, message: t('validation.required') },
+                { min: 10, max: 128, message: t('validation.passwordRule') },
+              ]}
+            >
               <Input.Password autoComplete="new-password" data-testid="user-password" />
             </Form.Item>
           )}
@@ -188,7 +256,11 @@ export function UserDrawer({ mode, onClose, onSaved }: { mode: Mode; onClose: ()
             <Select mode="multiple" options={Role.options.map((r) => ({ value: r, label: t(`roles.${r}`) }))} data-testid="user-roles" />
           </Form.Item>
           <Form.Item name="teamIds" label={t('users.teams')}>
-            <Select mode="multiple" loading={teams.isPending} options={(teams.data ?? []).map((tm) => ({ value: tm.id, label: tm.name }))} />
+            <Select
+              mode="multiple"
+              loading={teams.isPending}
+              options={(teams.data ?? []).map((tm) => ({ value: tm.id, label: tm.name }))}
+            />
           </Form.Item>
           <Form.Item name="locale" label={t('profile.language')}>
             <Select

@@ -25,7 +25,8 @@ function ResetPasswordModal({ user, onClose }: { user: User | null; onClose: () 
   const { message } = App.useApp()
   const [form] = Form.useForm<{ password: string }>()
   const reset = useMutation({
-    mutationFn: (password: string) => api(`/api/users/${user?.id}/reset-password`, z.object({ ok: z.literal(true) }), { method: 'POST', body: { password } }),
+    mutationFn: (password: string) =>
+      api(`/api/users/${user?.id}/reset-password`, z.object({ ok: z.literal(true) }), { method: 'POST', body: { password } }),
     onSuccess: () => {
       message.success(t('users.passwordReset', { name: user?.name }))
       form.resetFields()
@@ -36,10 +37,27 @@ function ResetPasswordModal({ user, onClose }: { user: User | null; onClose: () 
     },
   })
   return (
-    <Modal title={t('users.resetPasswordOf', { name: user?.name })} open={user !== null} onCancel={onClose} onOk={() => form.submit()} confirmLoading={reset.isPending} okText={t('common.confirm')} cancelText={t('common.cancel')} destroyOnHidden>
+    <Modal
+      title={t('users.resetPasswordOf', { name: user?.name })}
+      open={user !== null}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      confirmLoading={reset.isPending}
+      okText={t('common.confirm')}
+      cancelText={t('common.cancel')}
+      destroyOnHidden
+    >
       <Typography.Paragraph type="secondary">{t('users.resetPasswordHint')}</Typography.Paragraph>
       <Form form={form} name="resetPassword" layout="vertical" onFinish={(v) => reset.mutate(v.password)}>
-        <Form.Item name="password" label={t('profile.newPassword')} extra={t('validation.passwordRule')} rules={[{ required: true, message: t('validation.required') }, { min: 10, max: 128, message: t('validation.passwordRule') }]}>
+        <Form.Item
+          name="password"
+          label={t('profile.newPassword')}
+          extra={t('validation.passwordRule')}
+          rules={[
+            { required: true, message: t('validation.required') },
+            { min: 10, max: 128, message: t('validation.passwordRule') },
+          ]}
+        >
           <Input.Password autoComplete="new-password" />
         </Form.Item>
       </Form>
@@ -70,7 +88,8 @@ export function UsersPage() {
   const refresh = () => client.invalidateQueries({ queryKey: usersKey })
   const onError = (e: unknown) => message.error(errorMessage(t, e))
   const setStatus = useMutation({
-    mutationFn: ({ id, action }: { id: string; action: 'disable' | 'enable' }) => api(`/api/users/${id}/${action}`, User, { method: 'POST' }),
+    mutationFn: ({ id, action }: { id: string; action: 'disable' | 'enable' }) =>
+      api(`/api/users/${id}/${action}`, User, { method: 'POST' }),
     onSuccess: async (u) => {
       message.success(u.status === 'disabled' ? t('users.disabledMessage', { name: u.name }) : t('users.enabledMessage', { name: u.name }))
       await refresh()
@@ -113,10 +132,23 @@ export function UsersPage() {
       <Card style={{ marginBottom: 16 }} styles={{ body: { paddingBottom: 8 } }}>
         <Form layout="inline" style={{ rowGap: 8 }}>
           <Form.Item>
-            <Input.Search allowClear placeholder={t('users.searchPlaceholder')} style={{ width: 260 }} onSearch={(q) => setFilters((f) => ({ ...f, q: q.trim() || undefined }))} data-testid="users-search" />
+            <Input.Search
+              allowClear
+              placeholder={t('users.searchPlaceholder')}
+              style={{ width: 260 }}
+              onSearch={(q) => setFilters((f) => ({ ...f, q: q.trim() || undefined }))}
+              data-testid="users-search"
+            />
           </Form.Item>
           <Form.Item label={t('users.role')}>
-            <Select allowClear style={{ width: 150 }} placeholder={t('common.all')} value={filters.role} onChange={(role?: Role) => setFilters((f) => ({ ...f, role }))} options={Role.options.map((r) => ({ value: r, label: t(`roles.${r}`) }))} />
+            <Select
+              allowClear
+              style={{ width: 150 }}
+              placeholder={t('common.all')}
+              value={filters.role}
+              onChange={(role?: Role) => setFilters((f) => ({ ...f, role }))}
+              options={Role.options.map((r) => ({ value: r, label: t(`roles.${r}`) }))}
+            />
           </Form.Item>
           <Form.Item label={t('users.status')}>
             <Select
@@ -129,7 +161,14 @@ export function UsersPage() {
             />
           </Form.Item>
           <Form.Item label={t('users.team')}>
-            <Select allowClear style={{ width: 160 }} placeholder={t('common.all')} value={filters.teamId} onChange={(teamId?: string) => setFilters((f) => ({ ...f, teamId }))} options={(teams.data ?? []).map((tm) => ({ value: tm.id, label: tm.name }))} />
+            <Select
+              allowClear
+              style={{ width: 160 }}
+              placeholder={t('common.all')}
+              value={filters.teamId}
+              onChange={(teamId?: string) => setFilters((f) => ({ ...f, teamId }))}
+              options={(teams.data ?? []).map((tm) => ({ value: tm.id, label: tm.name }))}
+            />
           </Form.Item>
         </Form>
       </Card>
@@ -151,17 +190,43 @@ export function UsersPage() {
           scroll={{ x: 1180 }}
           locale={{ emptyText: users.isError ? errorMessage(t, users.error) : t('users.none') }}
           columns={[
-            { title: t('users.name'), dataIndex: 'name', width: 150, render: (name: string, u) => <span data-testid={`user-row-${u.email}`}>{name}</span> },
+            {
+              title: t('users.name'),
+              dataIndex: 'name',
+              width: 150,
+              render: (name: string, u) => <span data-testid={`user-row-${u.email}`}>{name}</span>,
+            },
             { title: t('users.email'), dataIndex: 'email', width: 250 },
-            { title: t('users.roles'), dataIndex: 'roles', render: (roles: Role[]) => roles.map((r) => <Tag key={r} color="blue">{t(`roles.${r}`)}</Tag>) },
-            { title: t('users.teams'), dataIndex: 'teamIds', render: (ids: string[]) => ids.map((id) => <Tag key={id}>{teamName.get(id) ?? '…'}</Tag>) },
+            {
+              title: t('users.roles'),
+              dataIndex: 'roles',
+              render: (roles: Role[]) =>
+                roles.map((r) => (
+                  <Tag key={r} color="blue">
+                    {t(`roles.${r}`)}
+                  </Tag>
+                )),
+            },
+            {
+              title: t('users.teams'),
+              dataIndex: 'teamIds',
+              render: (ids: string[]) => ids.map((id) => <Tag key={id}>{teamName.get(id) ?? '…'}</Tag>),
+            },
             {
               title: t('users.status'),
               dataIndex: 'status',
               render: (s: User['status']) => <Tag color={s === 'active' ? 'green' : 'red'}>{t(`users.statuses.${s}`)}</Tag>,
             },
-            { title: t('users.twoFactor'), dataIndex: 'totpEnabled', render: (on: boolean) => (on ? <Tag color="green">{t('totp.on')}</Tag> : <Tag>{t('totp.off')}</Tag>) },
-            { title: t('users.lastLogin'), dataIndex: 'lastLoginAt', render: (v: string | null) => (v ? dateTime(v) : t('users.neverLoggedIn')) },
+            {
+              title: t('users.twoFactor'),
+              dataIndex: 'totpEnabled',
+              render: (on: boolean) => (on ? <Tag color="green">{t('totp.on')}</Tag> : <Tag>{t('totp.off')}</Tag>),
+            },
+            {
+              title: t('users.lastLogin'),
+              dataIndex: 'lastLoginAt',
+              render: (v: string | null) => (v ? dateTime(v) : t('users.neverLoggedIn')),
+            },
             ...(manage
               ? [
                   {
@@ -180,7 +245,12 @@ export function UsersPage() {
                               { key: 'reset', label: t('users.resetPassword') },
                               { key: 'sessions', label: t('users.revokeSessions') },
                               u.status === 'active'
-                                ? { key: 'disable', danger: true, disabled: u.id === me.id, label: <span data-testid="user-disable">{t('users.disable')}</span> }
+                                ? {
+                                    key: 'disable',
+                                    danger: true,
+                                    disabled: u.id === me.id,
+                                    label: <span data-testid="user-disable">{t('users.disable')}</span>,
+                                  }
                                 : { key: 'enable', label: <span data-testid="user-enable">{t('users.enable')}</span> },
                             ],
                             onClick: ({ key }) => act(u, key),

@@ -51,7 +51,8 @@ export function LoginPage({ variant }: { variant: Shell }) {
         codeForm.resetFields()
         return
       }
-      if (!applyFieldErrors(t, credentials ? codeForm : form, e, credentials ? ['code'] : ['email', 'password'])) setError(errorMessage(t, e))
+      if (!applyFieldErrors(t, credentials ? codeForm : form, e, credentials ? ['code'] : ['email', 'password']))
+        setError(errorMessage(t, e))
     }
   }
 
@@ -70,7 +71,10 @@ export function LoginPage({ variant }: { variant: Shell }) {
       <div style={{ position: 'fixed', top: 12, right: 16 }}>
         <LanguageSwitch />
       </div>
-      <Card style={{ width: '100%', maxWidth: variant === 'field' ? 460 : 400 }} styles={{ body: { padding: variant === 'field' ? 24 : 32 } }}>
+      <Card
+        style={{ width: '100%', maxWidth: variant === 'field' ? 460 : 400 }}
+        styles={{ body: { padding: variant === 'field' ? 24 : 32 } }}
+      >
         <div style={{ textAlign: 'center', marginBottom: 24 }}>
           <div style={{ fontSize: 36, color: '#1668dc' }}>{icons[variant]}</div>
           <Typography.Title level={3} style={{ margin: '8px 0 4px' }}>
@@ -87,12 +91,27 @@ export function LoginPage({ variant }: { variant: Shell }) {
             <Form.Item name="password" label={t('login.password')} rules={[{ required: true, message: t('validation.required') }]}>
               <Input.Password prefix={<LockOutlined />} autoComplete="current-password" />
             </Form.Item>
-            <Button type="primary" htmlType="submit" block size="large" loading={login.isPending} data-testid="login-submit" style={variant === 'field' ? { height: 52 } : undefined}>
+            <Button
+              type="primary"
+              htmlType="submit"
+              block
+              size="large"
+              loading={login.isPending}
+              data-testid="login-submit"
+              style={variant === 'field' ? { height: 52 } : undefined}
+            >
               {t('login.submit')}
             </Button>
           </Form>
         ) : (
-          <Form form={codeForm} name="loginTotp" layout="vertical" requiredMark={false} size={large} onFinish={(v) => void submit(credentials, v.code)}>
+          <Form
+            form={codeForm}
+            name="loginTotp"
+            layout="vertical"
+            requiredMark={false}
+            size={large}
+            onFinish={(v) => void submit(credentials, v.code)}
+          >
             <Alert type="info" showIcon icon={<SafetyOutlined />} title={t('login.totpPrompt')} style={{ marginBottom: 16 }} />
             <Form.Item
               name="code"
@@ -102,9 +121,24 @@ export function LoginPage({ variant }: { variant: Shell }) {
                 { pattern: /^\d{6}$/, message: t('validation.sixDigits') },
               ]}
             >
-              <Input autoComplete="one-time-code" inputMode="numeric" maxLength={6} autoFocus data-testid="totp-input" style={{ letterSpacing: 6, fontSize: 20 }} />
+              <Input
+                autoComplete="one-time-code"
+                inputMode="numeric"
+                maxLength={6}
+                autoFocus
+                data-testid="totp-input"
+                style={{ letterSpacing: 6, fontSize: 20 }}
+              />
             </Form.Item>
-            <Button type="primary" htmlType="submit" block size="large" loading={login.isPending} data-testid="totp-submit" style={variant === 'field' ? { height: 52 } : undefined}>
+            <Button
+              type="primary"
+              htmlType="submit"
+              block
+              size="large"
+              loading={login.isPending}
+              data-testid="totp-submit"
+              style={variant === 'field' ? { height: 52 } : undefined}
+            >
               {t('login.verify')}
             </Button>
             <Button

@@ -3,5 +3,11 @@ import { ComingSoon } from '../../shared/ui/ComingSoon.tsx'
 
 export function PartsPage() {
   const { t } = useTranslation()
-  return <ComingSoon title={t('pages.parts.title')} description={t('pages.parts.description')} points={[t('pages.parts.point1'), t('pages.parts.point2'), t('pages.parts.point3')]} />
+  return (
+    <ComingSoon
+      title={t('pages.parts.title')}
+      description={t('pages.parts.description')}
+      points={[t('pages.parts.point1'), t('pages.parts.point2'), t('pages.parts.point3')]}
+    />
+  )
 }

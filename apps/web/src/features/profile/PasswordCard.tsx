@@ -18,7 +18,10 @@ export function PasswordCard() {
   const [form] = Form.useForm<Values>()
   const change = useMutation({
     mutationFn: (v: Values) =>
-      api('/api/auth/me/password', Ok, { method: 'POST', body: { currentPassword: v.currentPassword, newPassword: v.newPassword, signOutOtherSessions: v.signOutOtherSessions } }),
+      api('/api/auth/me/password', Ok, {
+        method: 'POST',
+        body: { currentPassword: v.currentPassword, newPassword: v.newPassword, signOutOtherSessions: v.signOutOtherSessions },
+      }),
     onSuccess: () => {
       form.resetFields()
       message.success(t('profile.passwordChanged'))
@@ -29,8 +32,18 @@ export function PasswordCard() {
   })
   return (
     <Card title={t('profile.changePassword')}>
-      <Form form={form} name="changePassword" layout="vertical" initialValues={{ signOutOtherSessions: true }} onFinish={(v) => change.mutate(v)}>
-        <Form.Item name="currentPassword" label={t('profile.currentPassword')} rules={[{ required: true, message: t('validation.required') }]}>
+      <Form
+        form={form}
+        name="changePassword"
+        layout="vertical"
+        initialValues={{ signOutOtherSessions: true }}
+        onFinish={(v) => change.mutate(v)}
+      >
+        <Form.Item
+          name="currentPassword"
+          label={t('profile.currentPassword')}
+          rules={[{ required: true, message: t('validation.required') }]}
+        >
           <Input.Password autoComplete="current-password" />
         </Form.Item>
         <Form.Item
@@ -51,7 +64,10 @@ export function PasswordCard() {
           rules={[
             { required: true, message: t('validation.required') },
             ({ getFieldValue }) => ({
-              validator: (_, value) => (!value || getFieldValue('newPassword') === value ? Promise.resolve() : Promise.reject(new Error(t('validation.passwordMismatch')))),
+              validator: (_, value) =>
+                !value || getFieldValue('newPassword') === value
+                  ? Promise.resolve()
+                  : Promise.reject(new Error(t('validation.passwordMismatch'))),
             }),
           ]}
         >

@@ -47,7 +47,11 @@ function DetailsCard() {
         </Descriptions.Item>
       </Descriptions>
       <Form form={form} name="profile" layout="vertical" initialValues={{ name: me.name }} onFinish={(v) => save.mutate(v.name)}>
-        <Form.Item name="name" label={t('profile.name')} rules={[{ required: true, whitespace: true, message: t('validation.required') }, { max: 100 }]}>
+        <Form.Item
+          name="name"
+          label={t('profile.name')}
+          rules={[{ required: true, whitespace: true, message: t('validation.required') }, { max: 100 }]}
+        >
           <Input maxLength={100} />
         </Form.Item>
         <Form.Item label={t('profile.language')}>

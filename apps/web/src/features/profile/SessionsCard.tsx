@@ -14,8 +14,28 @@ const key = ['auth', 'me', 'sessions'] as const
 /** "Chrome on Windows" from a user agent, enough to recognise one's own devices. */
 export function deviceOf(userAgent: string | null): string {
   if (!userAgent) return '—'
-  const browser = /Edg\//.test(userAgent) ? 'Edge' : /Chrom(e|ium)\//.test(userAgent) ? 'Chrome' : /Firefox\//.test(userAgent) ? 'Firefox' : /Safari\//.test(userAgent) ? 'Safari' : /MicroMessenger/.test(userAgent) ? 'WeChat' : userAgent.split(/[ /]/)[0]
-  const os = /Windows/.test(userAgent) ? 'Windows' : /Android/.test(userAgent) ? 'Android' : /iPhone|iPad/.test(userAgent) ? 'iOS' : /Mac OS/.test(userAgent) ? 'macOS' : /Linux/.test(userAgent) ? 'Linux' : ''
+  const browser = /Edg\//.test(userAgent)
+    ? 'Edge'
+    : /Chrom(e|ium)\//.test(userAgent)
+      ? 'Chrome'
+      : /Firefox\//.test(userAgent)
+        ? 'Firefox'
+        : /Safari\//.test(userAgent)
+          ? 'Safari'
+          : /MicroMessenger/.test(userAgent)
+            ? 'WeChat'
+            : userAgent.split(/[ /]/)[0]
+  const os = /Windows/.test(userAgent)
+    ? 'Windows'
+    : /Android/.test(userAgent)
+      ? 'Android'
+      : /iPhone|iPad/.test(userAgent)
+        ? 'iOS'
+        : /Mac OS/.test(userAgent)
+          ? 'macOS'
+          : /Linux/.test(userAgent)
+            ? 'Linux'
+            : ''
   return os ? `${browser} · ${os}` : (browser ?? '—')
 }
 
@@ -44,7 +64,12 @@ export function SessionsCard({ compact }: { compact?: boolean }) {
       title={t('sessions.title')}
       extra={
         others > 0 && (
-          <Popconfirm title={t('sessions.revokeOthersConfirm')} onConfirm={() => revokeOthers.mutate()} okText={t('common.confirm')} cancelText={t('common.cancel')}>
+          <Popconfirm
+            title={t('sessions.revokeOthersConfirm')}
+            onConfirm={() => revokeOthers.mutate()}
+            okText={t('common.confirm')}
+            cancelText={t('common.cancel')}
+          >
             <Button size="small" loading={revokeOthers.isPending}>
               {t('sessions.revokeOthers')}
             </Button>
@@ -62,7 +87,14 @@ export function SessionsCard({ compact }: { compact?: boolean }) {
               s.current
                 ? []
                 : [
-                    <Button key="revoke" size="small" type="link" danger loading={revoke.isPending && revoke.variables === s.id} onClick={() => revoke.mutate(s.id)}>
+                    <Button
+                      key="revoke"
+                      size="small"
+                      type="link"
+                      danger
+                      loading={revoke.isPending && revoke.variables === s.id}
+                      onClick={() => revoke.mutate(s.id)}
+                    >
                       {t('sessions.revoke')}
                     </Button>,
                   ]

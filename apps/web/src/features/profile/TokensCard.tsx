@@ -66,7 +66,18 @@ export function TokensCard() {
         scroll={{ x: true }}
         locale={{ emptyText: tokens.isError ? errorMessage(t, tokens.error) : t('tokens.none') }}
         columns={[
-          { title: t('tokens.name'), dataIndex: 'name', render: (name: string, r) => <span>{name} <Typography.Text type="secondary" style={{ fontFamily: 'monospace', fontSize: 12 }}>{r.prefix}…</Typography.Text></span> },
+          {
+            title: t('tokens.name'),
+            dataIndex: 'name',
+            render: (name: string, r) => (
+              <span>
+                {name}{' '}
+                <Typography.Text type="secondary" style={{ fontFamily: 'monospace', fontSize: 12 }}>
+                  {r.prefix}…
+                </Typography.Text>
+              </span>
+            ),
+          },
           { title: t('tokens.expires'), dataIndex: 'expiresAt', render: (v: string | null) => date(v) },
           { title: t('tokens.lastUsed'), dataIndex: 'lastUsedAt', render: (v: string | null) => (v ? dateTime(v) : t('tokens.never')) },
           {
@@ -76,7 +87,12 @@ export function TokensCard() {
               r.revokedAt ? (
                 <Tag>{t('tokens.revoked')}</Tag>
               ) : (
-                <Popconfirm title={t('tokens.revokeConfirm')} onConfirm={() => revoke.mutate(r.id)} okText={t('common.confirm')} cancelText={t('common.cancel')}>
+                <Popconfirm
+                  title={t('tokens.revokeConfirm')}
+                  onConfirm={() => revoke.mutate(r.id)}
+                  okText={t('common.confirm')}
+                  cancelText={t('common.cancel')}
+                >
                   <Button type="link" danger size="small">
                     {t('tokens.revoke')}
                   </Button>
@@ -85,9 +101,28 @@ export function TokensCard() {
           },
         ]}
       />
-      <Modal title={t('tokens.create')} open={creating} onCancel={() => setCreating(false)} onOk={() => form.submit()} confirmLoading={create.isPending} okText={t('common.create')} cancelText={t('common.cancel')} destroyOnHidden>
-        <Form form={form} name="token" layout="vertical" initialValues={{ expiresInDays: 90, scopes: [] }} onFinish={(v) => create.mutate(v)}>
-          <Form.Item name="name" label={t('tokens.name')} rules={[{ required: true, whitespace: true, message: t('validation.required') }, { max: 100 }]}>
+      <Modal
+        title={t('tokens.create')}
+        open={creating}
+        onCancel={() => setCreating(false)}
+        onOk={() => form.submit()}
+        confirmLoading={create.isPending}
+        okText={t('common.create')}
+        cancelText={t('common.cancel')}
+        destroyOnHidden
+      >
+        <Form
+          form={form}
+          name="token"
+          layout="vertical"
+          initialValues={{ expiresInDays: 90, scopes: [] }}
+          onFinish={(v) => create.mutate(v)}
+        >
+          <Form.Item
+            name="name"
+            label={t('tokens.name')}
+            rules={[{ required: true, whitespace: true, message: t('validation.required') }, { max: 100 }]}
+          >
             <Input placeholder={t('tokens.namePlaceholder')} maxLength={100} />
           </Form.Item>
           <Form.Item name="scopes" label={t('tokens.scopes')} rules={[{ required: true, message: t('validation.required') }]}>
@@ -98,9 +133,21 @@ export function TokensCard() {
           </Form.Item>
         </Form>
       </Modal>
-      <Modal title={t('tokens.createdTitle')} open={created !== null} onCancel={() => setCreated(null)} footer={<Button type="primary" onClick={() => setCreated(null)}>{t('tokens.savedIt')}</Button>}>
+      <Modal
+        title={t('tokens.createdTitle')}
+        open={created !== null}
+        onCancel={() => setCreated(null)}
+        footer={
+          <Button type="primary" onClick={() => setCreated(null)}>
+            {t('tokens.savedIt')}
+          </Button>
+        }
+      >
         <Alert type="warning" showIcon title={t('tokens.shownOnce')} style={{ marginBottom: 12 }} />
-        <Typography.Paragraph copyable={{ text: created ?? '' }} style={{ fontFamily: 'monospace', wordBreak: 'break-all', background: '#fafafa', padding: 12, borderRadius: 6 }}>
+        <Typography.Paragraph
+          copyable={{ text: created ?? '' }}
+          style={{ fontFamily: 'monospace', wordBreak: 'break-all', background: '#fafafa', padding: 12, borderRadius: 6 }}
+        >
           <span data-testid="token-value">{created}</span>
         </Typography.Paragraph>
       </Modal>

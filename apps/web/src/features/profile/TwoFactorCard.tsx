@@ -43,7 +43,13 @@ function Enrol({ onDone }: { onDone: () => void }) {
     return (
       <Space orientation="vertical" size={12}>
         <Typography.Text type="secondary">{t('totp.offHint')}</Typography.Text>
-        <Button type="primary" icon={<SafetyCertificateOutlined />} loading={start.isPending} onClick={() => start.mutate()} data-testid="totp-start">
+        <Button
+          type="primary"
+          icon={<SafetyCertificateOutlined />}
+          loading={start.isPending}
+          onClick={() => start.mutate()}
+          data-testid="totp-start"
+        >
           {t('totp.enable')}
         </Button>
       </Space>
@@ -52,17 +58,33 @@ function Enrol({ onDone }: { onDone: () => void }) {
     <div>
       <Typography.Paragraph>{t('totp.scan')}</Typography.Paragraph>
       <div style={{ display: 'flex', gap: 16, flexWrap: 'wrap', alignItems: 'center', marginBottom: 16 }}>
-        <img src={enrollment.qrDataUrl} alt={t('totp.qrAlt')} width={180} height={180} style={{ border: '1px solid #f0f0f0', borderRadius: 8 }} data-testid="totp-qr" />
+        <img
+          src={enrollment.qrDataUrl}
+          alt={t('totp.qrAlt')}
+          width={180}
+          height={180}
+          style={{ border: '1px solid #f0f0f0', borderRadius: 8 }}
+          data-testid="totp-qr"
+        />
         <div style={{ minWidth: 0 }}>
           <Typography.Text type="secondary">{t('totp.manual')}</Typography.Text>
-          <Typography.Paragraph copyable={{ text: enrollment.secret }} style={{ fontFamily: 'monospace', fontSize: 15, wordBreak: 'break-all', margin: '4px 0 0' }}>
+          <Typography.Paragraph
+            copyable={{ text: enrollment.secret }}
+            style={{ fontFamily: 'monospace', fontSize: 15, wordBreak: 'break-all', margin: '4px 0 0' }}
+          >
             <span data-testid="totp-secret">{enrollment.secret}</span>
           </Typography.Paragraph>
         </div>
       </div>
       <Form form={form} name="totpEnrol" layout="inline" onFinish={(v) => confirm.mutate(v.code)} style={{ rowGap: 8 }}>
         <Form.Item name="code" label={t('totp.code')} rules={codeRules(t)}>
-          <Input inputMode="numeric" autoComplete="one-time-code" maxLength={6} style={{ width: 140, letterSpacing: 4 }} data-testid="totp-confirm-code" />
+          <Input
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            maxLength={6}
+            style={{ width: 140, letterSpacing: 4 }}
+            data-testid="totp-confirm-code"
+          />
         </Form.Item>
         <Button type="primary" htmlType="submit" loading={confirm.isPending} data-testid="totp-confirm">
           {t('totp.confirm')}

@@ -154,7 +154,8 @@ export const enUS: Catalog = {
     title: 'Two-step verification',
     on: 'On',
     off: 'Off',
-    offHint: 'When on, signing in needs a code from an authenticator app (such as Tencent Authenticator, Google Authenticator or Microsoft Authenticator) as well as your password.',
+    offHint:
+      'When on, signing in needs a code from an authenticator app (such as Tencent Authenticator, Google Authenticator or Microsoft Authenticator) as well as your password.',
     enable: 'Turn on two-step verification',
     scan: 'Scan the QR code below with your authenticator app, then enter the 6-digit code it shows.',
     qrAlt: 'Two-step verification QR code',

@@ -26,7 +26,10 @@ describe('message catalogs', () => {
   })
 
   it('have no empty messages', () => {
-    for (const [catalog, entries] of [['zh-CN', zh], ['en-US', en]] as const)
+    for (const [catalog, entries] of [
+      ['zh-CN', zh],
+      ['en-US', en],
+    ] as const)
       for (const [key, text] of entries) expect(text.trim(), `${catalog} ${key}`).not.toBe('')
   })
 

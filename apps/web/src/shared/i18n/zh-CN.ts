@@ -152,7 +152,8 @@ export const zhCN = {
     title: '两步验证',
     on: '已开启',
     off: '未开启',
-    offHint: '开启后，登录时除密码外还需输入身份验证器应用（如腾讯身份验证器、Google Authenticator、Microsoft Authenticator）生成的验证码。',
+    offHint:
+      '开启后，登录时除密码外还需输入身份验证器应用（如腾讯身份验证器、Google Authenticator、Microsoft Authenticator）生成的验证码。',
     enable: '开启两步验证',
     scan: '请使用身份验证器应用扫描下方二维码，然后输入应用中显示的 6 位验证码完成绑定。',
     qrAlt: '两步验证二维码',

@@ -37,7 +37,15 @@ export function LanguageSwitch({ size, light }: { size?: 'small' | 'middle' | 'l
         onClick: ({ key }) => void choose(key as Locale),
       }}
     >
-      <Button type="text" size={size} style={light ? { color: '#fff' } : undefined} icon={<GlobalOutlined />} loading={change.isPending} aria-label={t('common.language')} data-testid="language-switch">
+      <Button
+        type="text"
+        size={size}
+        style={light ? { color: '#fff' } : undefined}
+        icon={<GlobalOutlined />}
+        loading={change.isPending}
+        aria-label={t('common.language')}
+        data-testid="language-switch"
+      >
         {names[current]}
       </Button>
     </Dropdown>
