@@ -3,3 +3,6 @@ export { parseSolomon, solomonToProblem, type SolomonInstance } from './solomon.
 export { solve, planToSolution, explainUnassigned, type SolveOptions, type SolveStats } from './solve.ts'
 export { checkSolution, type CheckResult } from './checker.ts'
 export { defaultParams, type SearchParams } from './search.ts'
+export { reoptimize } from './reoptimize.ts'
+export { solveInWorker, reoptimizeInWorker, type WorkerSolveOptions } from './runner.ts'
+export { cityProblem } from './generate.ts'

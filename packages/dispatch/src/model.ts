@@ -71,7 +71,7 @@ export function parseProblem(input: unknown): DispatchProblemParsed {
   return r.data
 }
 
-export function buildModel(input: DispatchProblem | DispatchProblemParsed): Model {
+export function buildModel(input: DispatchProblem | DispatchProblemParsed, opts: { neighbours?: boolean } = {}): Model {
   const problem = parseProblem(input)
   const { jobs, engineers } = problem
   const n = jobs.length
@@ -247,7 +247,7 @@ export function buildModel(input: DispatchProblem | DispatchProblemParsed): Mode
   })
 
   // Neighbour lists by arc cost (symmetrised).
-  const neighbourCount = Math.max(0, Math.min(n - 1, 60))
+  const neighbourCount = opts.neighbours === false ? 0 : Math.max(0, Math.min(n - 1, 60))
   const neighbours = new Int32Array(n * neighbourCount)
   const order = new Int32Array(n)
   const key = new Float64Array(n)
