@@ -35,6 +35,7 @@ void i18n.use(initReactI18next).init({
   interpolation: { escapeValue: false },
   returnNull: false,
 })
+document.title = i18n.t('app.name')
 
 /** Switches the UI language (antd, dayjs and our catalogs) and remembers it in this browser. */
 export async function setLocale(locale: Locale) {
@@ -45,6 +46,7 @@ export async function setLocale(locale: Locale) {
   }
   applyDocument(locale)
   if (i18n.language !== locale) await i18n.changeLanguage(locale)
+  document.title = i18n.t('app.name')
 }
 
 export function currentLocale(): Locale {
