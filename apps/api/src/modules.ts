@@ -7,6 +7,7 @@ import type { Config } from './platform/config.ts'
 import type { Database } from './platform/db/index.ts'
 import { createOutbox, type Outbox } from './platform/events/outbox.ts'
 import { createCustomersModule } from './modules/customers/index.ts'
+import { createDispatchModule } from './modules/dispatch/index.ts'
 import { createIdentityModule } from './modules/identity/index.ts'
 
 export interface PlatformDeps {
@@ -26,7 +27,8 @@ export function createModules(platform: PlatformDeps) {
   const deps: ModuleDeps = { ...platform, audit: createAuditLog(), outbox: createOutbox() }
   const identity = createIdentityModule(deps)
   const customers = createCustomersModule(deps)
-  const routes: RoutesPlugin[] = [identity.routes, customers.routes]
+  const dispatch = createDispatchModule(deps)
+  const routes: RoutesPlugin[] = [identity.routes, customers.routes, dispatch.routes]
   return { deps, identity, customers, authenticator: identity.authenticator, routes }
 }
 
