@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { ApiRequestError, api, request } from '../../shared/api/client.ts'
 import { applyFieldErrors, errorMessage } from '../../shared/api/errors.ts'
+import { localeOptions } from '../../shared/i18n/index.ts'
 import { date, dateTime } from '../../shared/format.ts'
 import { useTeams } from './admin.queries.ts'
 
@@ -263,12 +264,7 @@ export function UserDrawer({ mode, onClose, onSaved }: { mode: Mode; onClose: ()
             />
           </Form.Item>
           <Form.Item name="locale" label={t('profile.language')}>
-            <Select
-              options={[
-                { value: 'zh-CN', label: '简体中文' },
-                { value: 'en-US', label: 'English' },
-              ]}
-            />
+            <Select options={localeOptions} />
           </Form.Item>
         </Form>
       )}

@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next'
 import { useLocation, useNavigate } from 'react-router'
 import { api } from '../../shared/api/client.ts'
 import { applyFieldErrors, errorMessage } from '../../shared/api/errors.ts'
+import { localeOptions } from '../../shared/i18n/index.ts'
 import { can, signedIn, useChangeLocale, useCurrentUser, useLogout } from '../../shared/auth/session.ts'
 import { PasswordCard } from './PasswordCard.tsx'
 import { SessionsCard } from './SessionsCard.tsx'
@@ -66,10 +67,7 @@ function DetailsCard() {
                 },
               })
             }
-            options={[
-              { value: 'zh-CN', label: '简体中文' },
-              { value: 'en-US', label: 'English' },
-            ]}
+            options={localeOptions}
           />
         </Form.Item>
         <Button type="primary" htmlType="submit" loading={save.isPending}>

@@ -9,6 +9,9 @@ import { enUS } from './en-US.ts'
 import { zhCN } from './zh-CN.ts'
 
 export const locales: readonly Locale[] = ['zh-CN', 'en-US']
+/** Each language named in itself, as language menus conventionally show them. */
+export const localeNames: Record<Locale, string> = { 'zh-CN': '简体中文', 'en-US': 'English' }
+export const localeOptions = locales.map((l) => ({ value: l, label: localeNames[l] }))
 const storageKey = 'aftercare.locale'
 
 function storedLocale(): Locale {

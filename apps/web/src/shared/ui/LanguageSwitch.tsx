@@ -6,9 +6,7 @@ import { App, Button, Dropdown } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { errorMessage } from '../api/errors.ts'
 import { useChangeLocale, useMe } from '../auth/session.ts'
-import { currentLocale, locales, setLocale } from '../i18n/index.ts'
-
-const names: Record<Locale, string> = { 'zh-CN': '简体中文', 'en-US': 'English' }
+import { currentLocale, localeNames as names, locales, setLocale } from '../i18n/index.ts'
 
 export function LanguageSwitch({ size, light }: { size?: 'small' | 'middle' | 'large'; light?: boolean }) {
   const { t } = useTranslation()
