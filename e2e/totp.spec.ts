@@ -28,7 +28,8 @@ test('enrols two-step verification and signs in with a code', async ({ page }) =
   await expect(page.getByText('此账号已开启两步验证')).toBeVisible()
   await page.getByTestId('totp-input').fill('123456')
   await page.getByTestId('totp-submit').click()
-  await expect(page.getByText('验证码错误或已被使用，请等待下一个验证码')).toBeVisible()
+  await expect(page.getByTestId('login-error')).toHaveText('验证码错误或已被使用，请等待下一个验证码')
+  await expect(page.getByTestId('totp-input')).toHaveValue('')
   // The enrolment used this period's code (codes are single-use): the next period's is accepted.
   await page.getByTestId('totp-input').fill(await generate({ secret, epoch: now() + 30 }))
   await page.getByTestId('totp-submit').click()

@@ -47,6 +47,7 @@ export function LoginPage({ variant }: { variant: Shell }) {
       }
       if (e instanceof ApiRequestError && e.code === 'totp_invalid') {
         // Shown above the form like other sign-in errors; the wrong code is cleared for the next try.
+        // (The two forms carry keys: without them React reuses one <Form>, which keeps its first store.)
         setError(t('errors.totp_invalid'))
         codeForm.resetFields()
         return
@@ -84,7 +85,15 @@ export function LoginPage({ variant }: { variant: Shell }) {
         </div>
         {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="login-error" />}
         {!credentials ? (
-          <Form form={form} name="login" layout="vertical" requiredMark={false} size={large} onFinish={(v) => void submit(v)}>
+          <Form
+            key="credentials"
+            form={form}
+            name="login"
+            layout="vertical"
+            requiredMark={false}
+            size={large}
+            onFinish={(v) => void submit(v)}
+          >
             <Form.Item name="email" label={t('login.email')} rules={[{ required: true, message: t('validation.required') }]}>
               <Input prefix={<MailOutlined />} autoComplete="username" inputMode="email" autoFocus placeholder="name@example.com" />
             </Form.Item>
@@ -105,6 +114,7 @@ export function LoginPage({ variant }: { variant: Shell }) {
           </Form>
         ) : (
           <Form
+            key="totp"
             form={codeForm}
             name="loginTotp"
             layout="vertical"
