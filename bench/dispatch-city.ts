@@ -26,8 +26,12 @@ const check = checkSolution(problem, sol)
 const reasons: Record<string, number> = {}
 for (const u of sol.unassigned) reasons[u.reason] = (reasons[u.reason] ?? 0) + 1
 console.log(`\nCity day: 500 jobs × 60 engineers, haversine × 1.3 at 30 km/h, 2-hour windows, skills; limit ${timeLimit} s, seed ${seed}`)
-console.log(`wall time ${wallS.toFixed(1)} s (incl. model build), ${sol.stats.iterations} iterations, best at ${(sol.stats.timeToBestMs / 1000).toFixed(1)} s`)
-console.log(`routed ${500 - sol.unassigned.length}/500 jobs on ${sol.cost.vehicles} engineers, travel ${sol.cost.distance.toFixed(1)} km, ${sol.cost.travelTime!.toFixed(0)} min driving`)
+console.log(
+  `wall time ${wallS.toFixed(1)} s (incl. model build), ${sol.stats.iterations} iterations, best at ${(sol.stats.timeToBestMs / 1000).toFixed(1)} s`,
+)
+console.log(
+  `routed ${500 - sol.unassigned.length}/500 jobs on ${sol.cost.vehicles} engineers, travel ${sol.cost.distance.toFixed(1)} km, ${sol.cost.travelTime!.toFixed(0)} min driving`,
+)
 console.log(`unassigned by reason: ${JSON.stringify(reasons)}`)
 console.log(`verified by the independent checker: ${check.feasible ? 'yes' : 'NO ' + check.violations.slice(0, 3).join('; ')}`)
 const log = sol.log ?? []
@@ -44,7 +48,10 @@ for (const [at, c] of curve) console.log(`  ${String(at).padStart(4)} s  ${c.toF
 const day = cityProblem({ engineers: 50, jobs: 320, seed: seed + 1 })
 const urgentJobs = day.jobs.splice(300, 20)
 const planned = solve(day, { timeLimitMs: 5000, seed })
-const routes = planned.routes.map((r) => ({ engineerId: r.engineerId, stops: r.stops.map((s, i) => ({ jobId: s.jobId, started: i === 0 })) }))
+const routes = planned.routes.map((r) => ({
+  engineerId: r.engineerId,
+  stops: r.stops.map((s, i) => ({ jobId: s.jobId, started: i === 0 })),
+}))
 const times: number[] = []
 let inserted = 0
 let moved = 0
@@ -62,7 +69,9 @@ const workerMs = performance.now() - wt
 times.sort((a, b) => a - b)
 const pct = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!
 console.log(`\nRe-optimisation, 50 engineers × 300 jobs (${300 - planned.unassigned.length} routed), 20 urgent jobs, now = 10:00:`)
-console.log(`  in-process: p50 ${pct(0.5).toFixed(1)} ms, p95 ${pct(0.95).toFixed(1)} ms, max ${times[times.length - 1]!.toFixed(1)} ms (incl. validation + model build)`)
+console.log(
+  `  in-process: p50 ${pct(0.5).toFixed(1)} ms, p95 ${pct(0.95).toFixed(1)} ms, max ${times[times.length - 1]!.toFixed(1)} ms (incl. validation + model build)`,
+)
 console.log(`  through a worker thread (incl. worker start-up): ${workerMs.toFixed(0)} ms`)
 console.log(`  inserted ${inserted}/20, other jobs moved: ${moved}`)
 
@@ -74,7 +83,16 @@ writeFileSync(
       date: new Date().toISOString(),
       timeLimit,
       seed,
-      city: { wallS, iterations: sol.stats.iterations, timeToBestMs: sol.stats.timeToBestMs, cost: sol.cost, unassigned: reasons, feasible: check.feasible, curve, log },
+      city: {
+        wallS,
+        iterations: sol.stats.iterations,
+        timeToBestMs: sol.stats.timeToBestMs,
+        cost: sol.cost,
+        unassigned: reasons,
+        feasible: check.feasible,
+        curve,
+        log,
+      },
       reoptimize: { p50: pct(0.5), p95: pct(0.95), max: times[times.length - 1], workerMs, inserted, moved },
     },
     null,

@@ -32,7 +32,11 @@ const cols = header!.split(',')
 for (const row of rows) {
   const f = row.split(',')
   const get = (c: string) => f[cols.indexOf(c)]!
-  bks.set(get('instance'), { family: get('family'), distminVehicles: Number(get('distmin_vehicles')), distmin: Number(get('distmin_distance')) })
+  bks.set(get('instance'), {
+    family: get('family'),
+    distminVehicles: Number(get('distmin_vehicles')),
+    distmin: Number(get('distmin_distance')),
+  })
 }
 
 const files = readdirSync(join(benchDir, 'instances'))
@@ -42,7 +46,9 @@ const files = readdirSync(join(benchDir, 'instances'))
   .sort((a, b) => {
     const fa = bks.get(a)?.family ?? ''
     const fb = bks.get(b)?.family ?? ''
-    return fa === fb ? a.localeCompare(b, 'en', { numeric: true }) : ['C1', 'C2', 'R1', 'R2', 'RC1', 'RC2'].indexOf(fa) - ['C1', 'C2', 'R1', 'R2', 'RC1', 'RC2'].indexOf(fb)
+    return fa === fb
+      ? a.localeCompare(b, 'en', { numeric: true })
+      : ['C1', 'C2', 'R1', 'R2', 'RC1', 'RC2'].indexOf(fa) - ['C1', 'C2', 'R1', 'R2', 'RC1', 'RC2'].indexOf(fb)
   })
 
 interface Row {
@@ -62,7 +68,9 @@ const results: Row[] = []
 const pad = (s: string | number, w: number) => String(s).padStart(w)
 console.log(`Solomon 100-customer VRPTW, distance-only objective, ${timeLimit} s per instance, seed ${seed}`)
 console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`)
-console.log(`${'inst'.padEnd(6)} ${pad('veh', 4)} ${pad('distance', 9)} ${pad('bks veh', 7)} ${pad('distmin', 9)} ${pad('gap %', 7)} ${pad('t best s', 8)} ${pad('iters', 8)}  feasible`)
+console.log(
+  `${'inst'.padEnd(6)} ${pad('veh', 4)} ${pad('distance', 9)} ${pad('bks veh', 7)} ${pad('distmin', 9)} ${pad('gap %', 7)} ${pad('t best s', 8)} ${pad('iters', 8)}  feasible`,
+)
 for (const name of files) {
   const inst = parseSolomon(readFileSync(join(benchDir, 'instances', `${name}.txt`), 'utf8'))
   const problem = solomonToProblem(inst)
@@ -109,15 +117,22 @@ for (const fam of ['C1', 'C2', 'R1', 'R2', 'RC1', 'RC2']) {
   const rs = results.filter((r) => r.family === fam)
   if (!rs.length) continue
   const s = (families[fam] = summary(rs))
-  console.log(`${fam.padEnd(6)} ${pad(s.instances, 2)} ${pad(s.vehicles.toFixed(2), 10)} ${pad(s.distance.toFixed(2), 10)} ${pad(s.gap.toFixed(2), 11)} ${pad(s.timeToBestS.toFixed(2), 14)}  ${s.feasible}/${s.instances}`)
+  console.log(
+    `${fam.padEnd(6)} ${pad(s.instances, 2)} ${pad(s.vehicles.toFixed(2), 10)} ${pad(s.distance.toFixed(2), 10)} ${pad(s.gap.toFixed(2), 11)} ${pad(s.timeToBestS.toFixed(2), 14)}  ${s.feasible}/${s.instances}`,
+  )
 }
 const all = summary(results)
 console.log(
   `${'all'.padEnd(6)} ${pad(all.instances, 2)} ${pad(all.vehicles.toFixed(2), 10)} ${pad(all.distance.toFixed(2), 10)} ${pad(all.gap.toFixed(2), 11)} ${pad(all.timeToBestS.toFixed(2), 14)}  ${all.feasible}/${all.instances}`,
 )
-console.log(`(gap = 100·(distance − distmin_distance)/distmin_distance; R109 and RC103 are not graded: their distmin values are unreliable)`)
+console.log(
+  `(gap = 100·(distance − distmin_distance)/distmin_distance; R109 and RC103 are not graded: their distmin values are unreliable)`,
+)
 mkdirSync(join(root, 'bench/results'), { recursive: true })
 const out = join(root, `bench/results/dispatch-solomon-${timeLimit}s${only ? '-partial' : ''}.json`)
-writeFileSync(out, JSON.stringify({ timeLimit, seed, date: new Date().toISOString(), machine: cpus()[0]?.model, families, overall: all, results }, null, 2))
+writeFileSync(
+  out,
+  JSON.stringify({ timeLimit, seed, date: new Date().toISOString(), machine: cpus()[0]?.model, families, overall: all, results }, null, 2),
+)
 console.log(`written ${out}`)
 if (results.some((r) => !r.feasible)) process.exitCode = 1

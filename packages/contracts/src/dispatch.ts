@@ -102,7 +102,12 @@ export const DispatchProblem = z
     distance: DispatchDistanceSource.default({ type: 'haversine', detourFactor: 1.3, speedKmh: 30, timeUnitsPerMinute: 1 }),
     objective: DispatchObjective.default({ distance: 1, travelTime: 0, unassigned: 1 }),
     timeLimitSeconds: z.number().positive().max(3600).optional(),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .optional(),
   })
   .strict()
 export type DispatchProblem = z.input<typeof DispatchProblem>

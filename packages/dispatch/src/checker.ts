@@ -60,7 +60,8 @@ export function checkSolution(problem: DispatchProblem, solution: Pick<DispatchS
     if (route.stops.length === 0) continue
     vehicles++
     cost += e.fixedCost ?? 0
-    if (e.maxJobs !== undefined && route.stops.length > e.maxJobs) v.push(`engineer ${e.id}: ${route.stops.length} jobs > maxJobs ${e.maxJobs}`)
+    if (e.maxJobs !== undefined && route.stops.length > e.maxJobs)
+      v.push(`engineer ${e.id}: ${route.stops.length} jobs > maxJobs ${e.maxJobs}`)
     let load = 0
     let t = e.shift.start
     let here = e.start
@@ -74,7 +75,8 @@ export function checkSolution(problem: DispatchProblem, solution: Pick<DispatchS
       if (seen.has(job.id)) v.push(`job ${job.id} appears twice`)
       seen.set(job.id, e.id)
       for (const s of job.requiredSkills ?? []) if (!skills.has(s)) v.push(`job ${job.id}: engineer ${e.id} lacks skill ${s}`)
-      if (job.pinnedEngineer !== undefined && job.pinnedEngineer !== e.id) v.push(`job ${job.id} is pinned to ${job.pinnedEngineer}, not ${e.id}`)
+      if (job.pinnedEngineer !== undefined && job.pinnedEngineer !== e.id)
+        v.push(`job ${job.id} is pinned to ${job.pinnedEngineer}, not ${e.id}`)
       if ((job.forbiddenEngineers ?? []).includes(e.id)) v.push(`job ${job.id}: engineer ${e.id} is forbidden`)
       load += job.demand ?? 0
       const [d, tt] = travel(problem, here, job.location)

@@ -38,5 +38,10 @@ export function cityProblem(o: { engineers: number; jobs: number; seed: number; 
       priority: rng.int(3),
     }
   })
-  return { engineers, jobs, distance: { type: 'haversine', detourFactor: 1.3, speedKmh: 30, timeUnitsPerMinute: 1 }, objective: { distance: 1, travelTime: 0, unassigned: 1 } }
+  return {
+    engineers,
+    jobs,
+    distance: { type: 'haversine', detourFactor: 1.3, speedKmh: 30, timeUnitsPerMinute: 1 },
+    objective: { distance: 1, travelTime: 0, unassigned: 1 },
+  }
 }

@@ -2,7 +2,11 @@
 // 1. the cheapest direct insertion that moves nobody else to another engineer;
 // 2. otherwise one other (not started, not pinned) job is moved to another place to make room;
 // 3. otherwise the job stays unassigned with a reason. Started jobs and everything before them stay put.
-import { DispatchReoptimizeRequest, type DispatchReoptimizeResult, type DispatchReoptimizeRequest as ReoptInput } from '@aftercare/contracts'
+import {
+  DispatchReoptimizeRequest,
+  type DispatchReoptimizeResult,
+  type DispatchReoptimizeRequest as ReoptInput,
+} from '@aftercare/contracts'
 import { buildModel, ProblemError, startAt, type Model } from './model.ts'
 import { Plan } from './plan.ts'
 import { explainUnassigned, planToSolution } from './solve.ts'

@@ -21,7 +21,13 @@ export interface WorkerSolveOptions extends Omit<SolveOptions, 'shouldStop' | 'o
 
 const entry = new URL('./worker-entry.mjs', import.meta.url)
 
-function run<T>(request: WorkerRequest, graceMs: number, onProgress?: (ms: number, cost: number) => void, signal?: AbortSignal, stop?: Int32Array) {
+function run<T>(
+  request: WorkerRequest,
+  graceMs: number,
+  onProgress?: (ms: number, cost: number) => void,
+  signal?: AbortSignal,
+  stop?: Int32Array,
+) {
   return new Promise<T>((resolve, reject) => {
     const worker = new Worker(entry, { workerData: request })
     let settled = false
@@ -47,7 +53,13 @@ function run<T>(request: WorkerRequest, graceMs: number, onProgress?: (ms: numbe
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'progress') onProgress?.(m.elapsedMs, m.cost)
       else if (m.type === 'result') finish(() => (clearTimeout(guard), resolve(m.result as T)))
-      else finish(() => (clearTimeout(guard), reject(m.path !== undefined ? new ProblemError(m.path, m.message.replace(`${m.path}: `, '')) : new Error(m.message))))
+      else
+        finish(
+          () => (
+            clearTimeout(guard),
+            reject(m.path !== undefined ? new ProblemError(m.path, m.message.replace(`${m.path}: `, '')) : new Error(m.message))
+          ),
+        )
     })
     worker.on('error', (e) => finish(() => (clearTimeout(guard), reject(e))))
     worker.on('exit', (code) => finish(() => (clearTimeout(guard), reject(new Error(`dispatch worker exited with code ${code}`)))))

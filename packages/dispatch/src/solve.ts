@@ -67,7 +67,13 @@ export function planToSolution(M: Model, plan: Plan, elapsedMs: number): Dispatc
     rd += dist[prev * N + end]!
     travelTime += time[prev * N + end]!
     distance += rd
-    routes.push({ engineerId: M.problem.engineers[r]!.id, stops, distance: rd, departure: M.shiftStart[r]!, returnAt: t + time[prev * N + end]! })
+    routes.push({
+      engineerId: M.problem.engineers[r]!.id,
+      stops,
+      distance: rd,
+      departure: M.shiftStart[r]!,
+      returnAt: t + time[prev * N + end]!,
+    })
   }
   const unassigned: DispatchSolution['unassigned'] = []
   for (let j = 0; j < M.n; j++) if (plan.routeOf[j]! < 0) unassigned.push({ jobId: M.problem.jobs[j]!.id, reason: explainUnassigned(M, j) })

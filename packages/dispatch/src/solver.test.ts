@@ -120,7 +120,15 @@ describe('solver behaviour', () => {
       distance: { type: 'euclidean' },
       engineers: [{ id: 'e', start: { x: 0, y: 0 }, shift: { start: 0, end: 1000 }, break: { start: 100, end: 160 } }],
       jobs: [
-        { id: 'late', location: { x: 10, y: 0 }, duration: 50, timeWindows: [{ start: 20, end: 30 }, { start: 400, end: 500 }] },
+        {
+          id: 'late',
+          location: { x: 10, y: 0 },
+          duration: 50,
+          timeWindows: [
+            { start: 20, end: 30 },
+            { start: 400, end: 500 },
+          ],
+        },
         { id: 'x', location: { x: 0, y: 10 }, duration: 60, timeWindows: [{ start: 50, end: 200 }] },
       ],
     }
@@ -143,7 +151,17 @@ describe('solver behaviour', () => {
     expect(hv.routes[0]!.stops[0]!.arrival).toBeCloseTo(480 + (hv.cost.distance / 2 / 30) * 60, 6)
     const mx = solve(
       {
-        distance: { type: 'matrix', distances: [[0, 5], [7, 0]], durations: [[0, 10], [14, 0]] },
+        distance: {
+          type: 'matrix',
+          distances: [
+            [0, 5],
+            [7, 0],
+          ],
+          durations: [
+            [0, 10],
+            [14, 0],
+          ],
+        },
         engineers: [{ id: 'e', start: { index: 0 }, shift: { start: 0, end: 100 } }],
         jobs: [{ id: 'j', location: { index: 1 }, duration: 1 }],
       },
@@ -162,7 +180,11 @@ describe('solver behaviour', () => {
       }),
     ).toThrow(/jobs\.0\.pinnedEngineer/)
     expect(() =>
-      buildModel({ distance: { type: 'euclidean' }, engineers: [{ id: 'e', start: { lat: 0, lng: 0 }, shift: { start: 0, end: 1 } }], jobs: [] }),
+      buildModel({
+        distance: { type: 'euclidean' },
+        engineers: [{ id: 'e', start: { lat: 0, lng: 0 }, shift: { start: 0, end: 1 } }],
+        jobs: [],
+      }),
     ).toThrow(/engineers\.0\.start/)
   })
 
@@ -185,7 +207,10 @@ describe('checker', () => {
     ],
   }
   it('recomputes arrivals and finds every kind of violation', () => {
-    const ok = checkSolution(problem, { routes: [{ engineerId: 'e', stops: [{ jobId: 'j1', arrival: 5, start: 5, end: 15 }] }], unassigned: [{ jobId: 'j2', reason: 'no_skilled_engineer' }] })
+    const ok = checkSolution(problem, {
+      routes: [{ engineerId: 'e', stops: [{ jobId: 'j1', arrival: 5, start: 5, end: 15 }] }],
+      unassigned: [{ jobId: 'j2', reason: 'no_skilled_engineer' }],
+    })
     expect(ok).toMatchObject({ feasible: true, distance: 10, vehicles: 1 })
     const bad = checkSolution(problem, {
       routes: [
@@ -230,7 +255,9 @@ const fieldProblem = fc
         x: fc.integer({ min: 0, max: 50 }),
         y: fc.integer({ min: 0, max: 50 }),
         duration: fc.integer({ min: 0, max: 60 }),
-        windows: fc.array(fc.record({ start: fc.integer({ min: 0, max: 500 }), width: fc.integer({ min: 0, max: 120 }) }), { maxLength: 3 }),
+        windows: fc.array(fc.record({ start: fc.integer({ min: 0, max: 500 }), width: fc.integer({ min: 0, max: 120 }) }), {
+          maxLength: 3,
+        }),
         skills: fc.subarray(['gas', 'ac', 'fridge'], { maxLength: 2 }),
         demand: fc.integer({ min: 0, max: 8 }),
         pin: fc.option(fc.nat(), { nil: undefined }),
@@ -286,7 +313,8 @@ describe('generated field-service problems (property)', () => {
             if (job.pinnedEngineer) expect(r.engineerId).toBe(job.pinnedEngineer)
           }
         // A job is only left out when no engineer could take it on an empty day, or nobody had room left.
-        for (const u of sol.unassigned) expect(['no_skilled_engineer', 'capacity', 'shift', 'window_unreachable', 'no_room']).toContain(u.reason)
+        for (const u of sol.unassigned)
+          expect(['no_skilled_engineer', 'capacity', 'shift', 'window_unreachable', 'no_room']).toContain(u.reason)
       }),
       { numRuns: 200, seed: 42 },
     )

@@ -54,7 +54,9 @@ describe('npx aftercare dispatch solve (real bin)', { timeout: 60_000 }, () => {
     const out = JSON.parse(res.stdout)
     expect(out.unassigned).toEqual([])
     expect(out.routes[0].engineerId).toMatch(/^v\d+$/)
-    const ids = out.routes.flatMap((r: { stops: { jobId: string }[] }) => r.stops.map((s) => s.jobId)).sort((a: string, b: string) => Number(a) - Number(b))
+    const ids = out.routes
+      .flatMap((r: { stops: { jobId: string }[] }) => r.stops.map((s) => s.jobId))
+      .sort((a: string, b: string) => Number(a) - Number(b))
     expect(ids).toEqual(Array.from({ length: 100 }, (_, i) => String(i + 1)))
     const problem = solomonToProblem(parseSolomon(readFileSync(solomonFile, 'utf8')))
     const check = checkSolution(problem, out)
@@ -66,7 +68,13 @@ describe('npx aftercare dispatch solve (real bin)', { timeout: 60_000 }, () => {
 
   it('fails with a message on stderr and nothing on stdout for a problem it cannot read', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aftercare-dispatch-'))
-    writeFileSync(join(dir, 'p.json'), JSON.stringify({ engineers: [{ id: 'e', start: { lat: 0, lng: 0 }, shift: { start: 0, end: 9 } }], jobs: [{ id: 'j', location: { lat: 0 } }] }))
+    writeFileSync(
+      join(dir, 'p.json'),
+      JSON.stringify({
+        engineers: [{ id: 'e', start: { lat: 0, lng: 0 }, shift: { start: 0, end: 9 } }],
+        jobs: [{ id: 'j', location: { lat: 0 } }],
+      }),
+    )
     const res = await aftercare(['dispatch', 'solve', join(dir, 'p.json'), '--time-limit', '0.2'])
     expect(res.code).toBe(1)
     expect(res.stdout).toBe('')

@@ -26,7 +26,14 @@ describe('dispatch API', () => {
     expect(res.statusCode).toBe(200)
     const body = res.json()
     expect(body.routes.length).toBeGreaterThan(0)
-    expect(body.routes[0].stops[0]).toEqual(expect.objectContaining({ jobId: expect.any(String), arrival: expect.any(Number), start: expect.any(Number), end: expect.any(Number) }))
+    expect(body.routes[0].stops[0]).toEqual(
+      expect.objectContaining({
+        jobId: expect.any(String),
+        arrival: expect.any(Number),
+        start: expect.any(Number),
+        end: expect.any(Number),
+      }),
+    )
     const check = checkSolution(p, body)
     expect(check.violations).toEqual([])
     expect(body.routes.flatMap((r: { stops: unknown[] }) => r.stops).length + body.unassigned.length).toBe(25)
@@ -48,7 +55,11 @@ describe('dispatch API', () => {
     expect(res.statusCode).toBe(200)
     const body = res.json()
     expect(body.inserted).toBe(true)
-    expect(body.solution.routes.find((r: { engineerId: string }) => r.engineerId === body.engineerId).stops.map((s: { jobId: string }) => s.jobId)).toContain('urgent-1')
+    expect(
+      body.solution.routes
+        .find((r: { engineerId: string }) => r.engineerId === body.engineerId)
+        .stops.map((s: { jobId: string }) => s.jobId),
+    ).toContain('urgent-1')
   })
 
   it('answers 400 for a malformed problem and 422 for one that cannot be planned, naming the field', async () => {
