@@ -2,7 +2,7 @@
 // Stable contract: exactly ONE JSON document on stdout; progress and logs go to stderr.
 import { readFileSync } from 'node:fs'
 import { parseSolomon, solomonToProblem, solve } from '@aftercare/dispatch'
-import type { DispatchProblem } from '@aftercare/contracts'
+import type { DispatchProblem, UnassignedReason } from '@aftercare/contracts'
 import type { Command } from 'commander'
 
 export interface DispatchSolveInput {
@@ -16,7 +16,7 @@ export interface DispatchSolveInput {
 
 export interface DispatchSolveOutput {
   routes: { engineerId: string; stops: { jobId: string; arrival: number; start: number; end: number }[] }[]
-  unassigned: { jobId: string; reason: string }[]
+  unassigned: { jobId: string; reason: UnassignedReason }[]
   cost: { distance: number; vehicles: number }
   elapsedMs: number
 }
