@@ -62,7 +62,9 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: 'node --import tsx apps/api/src/main.ts',
+    // The shell outlives the server's graceful SIGTERM shutdown and then removes the data dir.
+    command: `trap '' TERM INT; node --import tsx apps/api/src/main.ts; rm -rf "$DATA_DIR"`,
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
     cwd: root,
     url: `${baseURL}/readyz`,
     reuseExistingServer: false,

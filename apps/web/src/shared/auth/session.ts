@@ -10,6 +10,8 @@ async function fetchMe(): Promise<Me | null> {
   try {
     const me = await api('/api/auth/me', Me)
     setCsrfToken(me.csrfToken)
+    // The user's saved language wins over this browser's last choice.
+    await setLocale(me.locale)
     return me
   } catch (e) {
     if (e instanceof ApiRequestError && e.status === 401) {
