@@ -82,6 +82,18 @@ describe('worker thread runner', () => {
     expect(checkSolution(problem, sol).feasible).toBe(true)
   })
 
+  it('answers several re-optimisations from one long-lived worker', async () => {
+    const day = solve(problem, { seed: 1, maxIterations: 100 })
+    const routes = day.routes.map((r) => ({ engineerId: r.engineerId, stops: r.stops.map((s) => ({ jobId: s.jobId })) }))
+    const extra = (id: string) => ({ id, location: { lat: 31.23, lng: 121.47 }, duration: 10 })
+    const answers = await Promise.all(
+      ['u1', 'u2', 'u3'].map((id) =>
+        reoptimizeInWorker({ problem: { ...problem, jobs: [...problem.jobs, extra(id)] }, routes, jobId: id }),
+      ),
+    )
+    for (const a of answers) expect(a.inserted).toBe(true)
+  })
+
   it('passes problem errors back with the field', async () => {
     await expect(solveInWorker({ ...problem, engineers: [] }, { timeLimitMs: 100 })).rejects.toThrow(ProblemError)
     await expect(reoptimizeInWorker({ problem, routes: [], jobId: 'nope' })).rejects.toMatchObject({ path: 'jobId' })

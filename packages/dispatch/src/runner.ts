@@ -73,6 +73,59 @@ export function solveInWorker(problem: DispatchProblem, opts: WorkerSolveOptions
   return run({ kind: 'solve', problem, options, stop: stopBuffer }, limit + 30_000, onProgress, signal, new Int32Array(stopBuffer))
 }
 
+// Re-optimisation answers in milliseconds, so it goes to one long-lived worker instead of paying a
+// worker start-up per request. The worker is unref'd: it never keeps the process alive.
+let shared: { worker: Worker; pending: Map<number, (m: WorkerMessage) => void>; nextId: number } | undefined
+
+function sharedWorker() {
+  if (shared) return shared
+  const worker = new Worker(entry, { workerData: null })
+  worker.unref()
+  const state = { worker, pending: new Map<number, (m: WorkerMessage) => void>(), nextId: 1 }
+  const fail = (message: string) => {
+    if (shared === state) shared = undefined
+    for (const cb of state.pending.values()) cb({ type: 'error', message })
+    state.pending.clear()
+  }
+  worker.on('message', (m: { id: number; message: WorkerMessage }) => {
+    const cb = state.pending.get(m.id)
+    state.pending.delete(m.id)
+    if (state.pending.size === 0) worker.unref()
+    cb?.(m.message)
+  })
+  worker.on('error', (e) => fail(e.message))
+  worker.on('exit', (code) => fail(`dispatch worker exited with code ${code}`))
+  shared = state
+  return state
+}
+
 export function reoptimizeInWorker(request: DispatchReoptimizeRequest, signal?: AbortSignal): Promise<DispatchReoptimizeResult> {
-  return run({ kind: 'reoptimize', request }, 30_000, undefined, signal)
+  return new Promise((resolve, reject) => {
+    const state = sharedWorker()
+    const id = state.nextId++
+    const timer = setTimeout(() => {
+      // Stuck: replace the worker.
+      state.pending.delete(id)
+      if (shared === state) shared = undefined
+      void state.worker.terminate()
+      reject(new Error('dispatch re-optimisation did not finish in time'))
+    }, 30_000)
+    timer.unref()
+    const onAbort = () => {
+      state.pending.delete(id)
+      if (state.pending.size === 0) state.worker.unref()
+      clearTimeout(timer)
+      reject(new Error('dispatch re-optimisation cancelled'))
+    }
+    signal?.addEventListener('abort', onAbort, { once: true })
+    state.worker.ref()
+    state.pending.set(id, (m) => {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', onAbort)
+      if (m.type === 'result') resolve(m.result as DispatchReoptimizeResult)
+      else if (m.type === 'error')
+        reject(m.path !== undefined ? new ProblemError(m.path, m.message.replace(`${m.path}: `, '')) : new Error(m.message))
+    })
+    state.worker.postMessage({ id, request })
+  })
 }
