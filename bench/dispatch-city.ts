@@ -36,13 +36,14 @@ console.log(`unassigned by reason: ${JSON.stringify(reasons)}`)
 console.log(`verified by the independent checker: ${check.feasible ? 'yes' : 'NO ' + check.violations.slice(0, 3).join('; ')}`)
 const log = sol.log ?? []
 const curve: [number, number][] = []
-for (const at of [0, 0.5, 1, 2, 5, 10, 15, 20, 25, 30].filter((s) => s <= timeLimit)) {
+if (log[0]) curve.push([log[0][0] / 1000, log[0][1]])
+for (const at of [1, 2, 5, 10, 15, 20, 25, 30].filter((s) => s <= timeLimit)) {
   let c = NaN
   for (const [ms, cost] of log) if (ms <= at * 1000) c = cost
   curve.push([at, c])
 }
-console.log('cost curve (objective = km travelled + penalties of unassigned jobs):')
-for (const [at, c] of curve) console.log(`  ${String(at).padStart(4)} s  ${c.toFixed(1)}`)
+console.log(`cost curve (objective = km travelled + penalties of unassigned jobs; first point = regret-3 construction):`)
+for (const [at, c] of curve) console.log(`  ${at.toFixed(2).padStart(6)} s  ${c.toFixed(1)}`)
 
 // --- 2. Re-optimisation: one urgent job into a 50 × 300 day.
 const day = cityProblem({ engineers: 50, jobs: 320, seed: seed + 1 })
@@ -63,16 +64,24 @@ for (const u of urgentJobs) {
   if (res.inserted) inserted++
   moved += res.moved.length
 }
-const wt = performance.now()
-await reoptimizeInWorker({ problem: { ...day, jobs: [...day.jobs, urgentJobs[0]!] }, routes, jobId: urgentJobs[0]!.id, now: 600 })
-const workerMs = performance.now() - wt
+const workerTimes: number[] = []
+for (const u of urgentJobs.slice(0, 6)) {
+  const wt = performance.now()
+  await reoptimizeInWorker({ problem: { ...day, jobs: [...day.jobs, u] }, routes, jobId: u.id, now: 600 })
+  workerTimes.push(performance.now() - wt)
+}
+const workerMs = workerTimes[0]!
+const warm = workerTimes.slice(1).sort((a, b) => a - b)
+const warmMs = warm[Math.floor(warm.length / 2)]!
 times.sort((a, b) => a - b)
 const pct = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!
 console.log(`\nRe-optimisation, 50 engineers × 300 jobs (${300 - planned.unassigned.length} routed), 20 urgent jobs, now = 10:00:`)
 console.log(
   `  in-process: p50 ${pct(0.5).toFixed(1)} ms, p95 ${pct(0.95).toFixed(1)} ms, max ${times[times.length - 1]!.toFixed(1)} ms (incl. validation + model build)`,
 )
-console.log(`  through a worker thread (incl. worker start-up): ${workerMs.toFixed(0)} ms`)
+console.log(
+  `  through the long-lived worker thread: first call ${workerMs.toFixed(0)} ms (incl. worker start-up), then median ${warmMs.toFixed(1)} ms`,
+)
 console.log(`  inserted ${inserted}/20, other jobs moved: ${moved}`)
 
 mkdirSync(join(root, 'bench/results'), { recursive: true })
@@ -93,7 +102,7 @@ writeFileSync(
         curve,
         log,
       },
-      reoptimize: { p50: pct(0.5), p95: pct(0.95), max: times[times.length - 1], workerMs, inserted, moved },
+      reoptimize: { p50: pct(0.5), p95: pct(0.95), max: times[times.length - 1], workerMs, warmMs, inserted, moved },
     },
     null,
     2,
