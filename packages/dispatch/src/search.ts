@@ -335,6 +335,7 @@ export function search(M: Model, opts: SearchOptions, initial?: Plan): SearchRes
     bestCost = polished
     timeToBest = elapsed()
     log.push([Math.round(timeToBest), bestCost])
+    opts.onImprove?.(timeToBest, bestCost)
   }
   return { plan: best, cost: bestCost, iterations: iter, timeToBestMs: timeToBest, elapsedMs: elapsed(), log }
 }
