@@ -6,6 +6,9 @@ import type { Clock } from './platform/clock.ts'
 import type { Config } from './platform/config.ts'
 import type { Database } from './platform/db/index.ts'
 import { createOutbox, type Outbox } from './platform/events/outbox.ts'
+import type { EventListener } from './platform/events/types.ts'
+import type { JobDefinition, Jobs } from './platform/jobs/types.ts'
+import type { RealtimePublisher, TopicAuthorizer } from './platform/realtime/types.ts'
 import { createCustomersModule } from './modules/customers/index.ts'
 import { createDispatchModule } from './modules/dispatch/index.ts'
 import { createIdentityModule } from './modules/identity/index.ts'
@@ -15,6 +18,10 @@ export interface PlatformDeps {
   database: Database
   clock: Clock
   log: FastifyBaseLogger
+  /** The job queue (started by the runtime; sending works in every process). */
+  jobs: Jobs
+  /** Realtime fan-out to WebSocket clients on every server. */
+  realtime: RealtimePublisher
 }
 
 /** What every module's factory receives. */
@@ -29,7 +36,13 @@ export function createModules(platform: PlatformDeps) {
   const customers = createCustomersModule(deps)
   const dispatch = createDispatchModule(deps)
   const routes: RoutesPlugin[] = [identity.routes, customers.routes, dispatch.routes]
-  return { deps, identity, customers, authenticator: identity.authenticator, routes }
+  /** Reactions to domain events, run by the worker (see platform/events). */
+  const listeners: EventListener[] = []
+  /** Jobs each module declares, run by the worker (see platform/jobs). */
+  const jobs: JobDefinition[] = []
+  /** Who may subscribe to which realtime topics (see platform/realtime). */
+  const topics: TopicAuthorizer[] = []
+  return { deps, identity, customers, authenticator: identity.authenticator, routes, listeners, jobs, topics }
 }
 
 export type Modules = ReturnType<typeof createModules>

@@ -4,6 +4,8 @@ import { systemClock, type Clock } from './platform/clock.ts'
 import type { Config } from './platform/config.ts'
 import { migrate, openDatabase, type Database } from './platform/db/index.ts'
 import { createModules, type Modules } from './modules.ts'
+import type { Jobs } from './platform/jobs/types.ts'
+import type { RealtimePublisher } from './platform/realtime/types.ts'
 
 export interface RuntimeOptions {
   config: Config
@@ -40,7 +42,13 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       const applied = await migrate(database)
       if (applied.length) log.info({ applied }, 'database migrated')
     }
-    const modules = createModules({ config: opts.config, database, clock: opts.clock ?? systemClock, log })
+    // TODO(platform): replaced by the pg-boss job queue and the LISTEN/NOTIFY realtime hub.
+    const jobs: Jobs = {
+      send: () => Promise.reject(new Error('The job queue is not wired yet')),
+      cancel: () => Promise.resolve(),
+    }
+    const realtime: RealtimePublisher = { publish: () => Promise.resolve() }
+    const modules = createModules({ config: opts.config, database, clock: opts.clock ?? systemClock, log, jobs, realtime })
     let built: Awaited<ReturnType<typeof buildApp>> | undefined
     if (opts.http) {
       built = await buildApp({

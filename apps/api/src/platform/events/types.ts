@@ -1,0 +1,28 @@
+// What modules see of the event bus: events as delivered after commit, and listeners.
+import type { DbOrTx } from '../db/index.ts'
+
+/** An outbox event as a listener receives it (at least once; listeners are idempotent). */
+export interface DeliveredEvent {
+  id: string
+  tenantId: string
+  type: string
+  aggregateType: string | null
+  aggregateId: string | null
+  payload: Record<string, unknown>
+  actorId: string | null
+  createdAt: Date
+}
+
+/**
+ * A reaction to domain events, declared by the module that reacts. The worker calls
+ * `handle` once per event and listener until it succeeds (retries with backoff, then
+ * dead letter); `name` is stable because delivery is tracked per listener.
+ */
+export interface EventListener {
+  name: string
+  /** Event types heard, e.g. `['ticket.created']`; `'*'` for all. */
+  events: readonly string[] | '*'
+  handle(event: DeliveredEvent): Promise<void>
+}
+
+export type { DbOrTx }
