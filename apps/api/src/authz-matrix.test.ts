@@ -99,14 +99,14 @@ describe('authorisation matrix', () => {
     expect(checked).toBeGreaterThanOrEqual(Role.options.length * 30)
   })
 
-  it('administrative permissions belong to admin alone; customer contacts only use the portal', () => {
+  it('administrative permissions belong to admin alone; customer contacts use the portal and their own tickets', () => {
     const adminOnly: Permission[] = ['users.manage', 'teams.manage', 'tenant.manage', 'audit.read']
     for (const p of adminOnly)
       expect(
         Role.options.filter((r) => rolePermissions[r].includes(p)),
         p,
       ).toEqual(['admin'])
-    expect(rolePermissions.customer_contact).toEqual(['portal.use'])
+    expect(rolePermissions.customer_contact).toEqual(['portal.use', 'tickets.read', 'tickets.create', 'tickets.reply', 'tickets.confirm'])
     for (const r of Role.options) if (r !== 'customer_contact') expect(rolePermissions[r], r).not.toContain('portal.use')
   })
 })

@@ -14,13 +14,19 @@ const all = Permission.options
  *   policies, knowledge editing, sees the user directory; does not manage users.
  * - agent_l1 / l2 / l3: first, second and third line. L1 handles tickets and customers;
  *   L2 also assigns, writes knowledge and manages RMAs; L3 also reads reports.
- * - dispatcher: plans field visits (dispatch.plan) and assigns tickets.
- * - engineer: the field app (field.use) and the read access a visit needs.
+ * - dispatcher: plans field visits (dispatch.plan) and assigns tickets; reads every ticket, works
+ *   (writes, replies) only on tickets assigned to them (tickets module policy).
+ * - engineer: the field app (field.use), and reads / works on the tickets assigned to them.
  * - warehouse_keeper: spare parts and RMA logistics.
  * - provider_admin: a third-party service provider's administrator — plans its own
  *   engineers' visits (modules narrow this to the provider's jobs).
- * - customer_contact: the customer portal only (plus, like everyone, their own profile,
- *   which routes declare as `authenticated`).
+ * - customer_contact: the customer portal (plus, like everyone, their own profile, which routes
+ *   declare as `authenticated`): create, read, reply to and confirm their own organisation's
+ *   tickets — the tickets module narrows every query to the contact's organisation and hides
+ *   internal notes.
+ * - tickets.configure: types, categories and their forms, queues, priority matrix, ticket settings.
+ * - customers.pii: phone numbers and street addresses in full (each reveal is audited); others see
+ *   them masked. devices.read / devices.write: the device archive, products and QR codes.
  * `tokens.manage_own` lets a staff user create API tokens for the CLI and integrations.
  */
 export const rolePermissions: Record<Role, readonly Permission[]> = {
@@ -31,8 +37,15 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'tickets.read',
     'tickets.write',
     'tickets.assign',
+    'tickets.create',
+    'tickets.reply',
+    'tickets.confirm',
+    'tickets.configure',
     'customers.read',
     'customers.write',
+    'customers.pii',
+    'devices.read',
+    'devices.write',
     'dispatch.read',
     'dispatch.plan',
     'parts.read',
@@ -47,8 +60,13 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'tokens.manage_own',
     'tickets.read',
     'tickets.write',
+    'tickets.create',
+    'tickets.reply',
+    'tickets.confirm',
     'customers.read',
     'customers.write',
+    'devices.read',
+    'devices.write',
     'dispatch.read',
     'parts.read',
     'rma.read',
@@ -59,8 +77,14 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'tickets.read',
     'tickets.write',
     'tickets.assign',
+    'tickets.create',
+    'tickets.reply',
+    'tickets.confirm',
     'customers.read',
     'customers.write',
+    'customers.pii',
+    'devices.read',
+    'devices.write',
     'dispatch.read',
     'parts.read',
     'rma.read',
@@ -73,8 +97,14 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'tickets.read',
     'tickets.write',
     'tickets.assign',
+    'tickets.create',
+    'tickets.reply',
+    'tickets.confirm',
     'customers.read',
     'customers.write',
+    'customers.pii',
+    'devices.read',
+    'devices.write',
     'dispatch.read',
     'parts.read',
     'rma.read',
@@ -88,17 +118,21 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'tickets.read',
     'tickets.write',
     'tickets.assign',
+    'tickets.reply',
     'customers.read',
+    'customers.pii',
+    'devices.read',
     'dispatch.read',
     'dispatch.plan',
     'parts.read',
     'knowledge.read',
     'reports.read',
   ],
-  engineer: ['field.use', 'tickets.read', 'dispatch.read', 'parts.read', 'knowledge.read'],
+  engineer: ['field.use', 'devices.read', 'tickets.read', 'tickets.write', 'tickets.reply', 'dispatch.read', 'parts.read', 'knowledge.read'],
   warehouse_keeper: [
     'tokens.manage_own',
     'tickets.read',
+    'devices.read',
     'parts.read',
     'parts.manage',
     'rma.read',
@@ -107,7 +141,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'reports.read',
   ],
   provider_admin: ['tokens.manage_own', 'tickets.read', 'dispatch.read', 'dispatch.plan', 'parts.read', 'knowledge.read', 'reports.read'],
-  customer_contact: ['portal.use'],
+  customer_contact: ['portal.use', 'tickets.read', 'tickets.create', 'tickets.reply', 'tickets.confirm'],
 }
 
 /** The permissions a set of roles grants (unknown role names grant nothing). */
