@@ -5,7 +5,10 @@ import type { Config } from './platform/config.ts'
 import { migrate, openDatabase, type Database } from './platform/db/index.ts'
 import { createModules, type Modules } from './modules.ts'
 import type { Jobs } from './platform/jobs/types.ts'
-import type { RealtimePublisher } from './platform/realtime/types.ts'
+import { createRealtimeHub, type RealtimeHub } from './platform/realtime/hub.ts'
+import { createRealtimePublisher } from './platform/realtime/publisher.ts'
+import { realtimeRoutes } from './platform/realtime/routes.ts'
+import { platformTopics } from './platform/realtime/topics.ts'
 
 export interface RuntimeOptions {
   config: Config
@@ -24,6 +27,8 @@ export interface Runtime {
   database: Database
   modules: Modules
   app?: Awaited<ReturnType<typeof buildApp>>['app']
+  /** This server's WebSocket hub (absent in a worker-only process). */
+  realtime?: RealtimeHub
   routes: Awaited<ReturnType<typeof buildApp>>['routes']
   close(): Promise<void>
 }
@@ -42,20 +47,24 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       const applied = await migrate(database)
       if (applied.length) log.info({ applied }, 'database migrated')
     }
-    // TODO(platform): replaced by the pg-boss job queue and the LISTEN/NOTIFY realtime hub.
+    // TODO(platform): replaced by the pg-boss job queue.
     const jobs: Jobs = {
       send: () => Promise.reject(new Error('The job queue is not wired yet')),
       cancel: () => Promise.resolve(),
     }
-    const realtime: RealtimePublisher = { publish: () => Promise.resolve() }
+    // Publishing works in every process; only servers listen and hold WebSocket connections.
+    const realtime = createRealtimePublisher(database)
     const modules = createModules({ config: opts.config, database, clock: opts.clock ?? systemClock, log, jobs, realtime })
     let built: Awaited<ReturnType<typeof buildApp>> | undefined
+    let hub: RealtimeHub | undefined
     if (opts.http) {
+      hub = createRealtimeHub({ database, authenticator: modules.authenticator, topics: [...platformTopics, ...modules.topics], log })
+      await hub.start()
       built = await buildApp({
         config: opts.config,
         database,
         authenticator: modules.authenticator,
-        routes: modules.routes,
+        routes: [...modules.routes, realtimeRoutes(hub, { publicUrl: opts.config.PUBLIC_URL })],
         logger: log,
       })
       await built.app.ready()
@@ -65,8 +74,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       database,
       modules,
       app: built?.app,
+      realtime: hub,
       routes: built?.routes ?? [],
       async close() {
+        await hub?.close()
         await built?.app.close()
         if (ownsDatabase) await database.close()
       },

@@ -16,13 +16,38 @@ export interface Outbox {
   publish(tx: DbOrTx, event: DomainEvent): Promise<string>
 }
 
+/**
+ * Every committed event is also announced on this channel (a transactional NOTIFY, so a rolled
+ * back event is never announced) with a small envelope: realtime forwards it to WebSocket
+ * subscribers of `<aggregateType>:<aggregateId>` and `<aggregateType>`.
+ */
+export const OUTBOX_CHANNEL = 'aftercare_outbox'
+
+/** The NOTIFY payload on OUTBOX_CHANNEL: which event, never its payload. */
+export interface OutboxNotification {
+  id: string
+  tenantId: string
+  type: string
+  aggregateType: string | null
+  aggregateId: string | null
+}
+
+/** NOTIFY payloads must stay under 8000 bytes; an envelope that would not fit is not announced. */
+const fitsNotify = (e: DomainEvent) => Buffer.byteLength(`${e.type}${e.aggregateType ?? ''}${e.aggregateId ?? ''}`) < 7000
+
 export function createOutbox(): Outbox {
   return {
     async publish(tx, e) {
-      const res = (await tx.execute(sql`insert into outbox (tenant_id, type, aggregate_type, aggregate_id, payload, actor_id)
+      const insert = sql`insert into outbox (tenant_id, type, aggregate_type, aggregate_id, payload, actor_id)
         values (${e.tenantId}, ${e.type}, ${e.aggregateType ?? null}, ${e.aggregateId ?? null},
           ${JSON.stringify(e.payload ?? {})}::jsonb, ${e.actorId ?? null})
-        returning id`)) as unknown as { rows: { id: string }[] }
+        returning id, tenant_id, type, aggregate_type, aggregate_id`
+      const query = fitsNotify(e)
+        ? sql`with ins as (${insert})
+          select id, pg_notify(${OUTBOX_CHANNEL}, json_build_object('id', id, 'tenantId', tenant_id, 'type', type,
+            'aggregateType', aggregate_type, 'aggregateId', aggregate_id)::text) from ins`
+        : insert
+      const res = (await tx.execute(query)) as unknown as { rows: { id: string }[] }
       return res.rows[0]!.id
     },
   }
