@@ -1,15 +1,21 @@
 // What modules see of realtime: publish to a topic; declare who may subscribe to a topic family.
 import type { Actor } from '../http/access.ts'
 
-/** Topics are `family:id`, e.g. `ticket:8c1…`, `queue:…`, `tickets` (a family without id). */
+/**
+ * Topics are `family` or `family:id`: `ticket:8c1…` (one ticket), `ticket` (every ticket of the tenant),
+ * `queue:…`. Every domain event is pushed, with no module code, to `<aggregateType>:<aggregateId>` and
+ * `<aggregateType>` as `{id, type, aggregateType, aggregateId}` (no payload: clients refetch), so a module
+ * whose events use aggregateType `ticket` declares one TopicAuthorizer for the family `ticket`.
+ * Publish here only what events do not carry (progress, presence, computed views), after commit.
+ */
 export interface RealtimePublisher {
   /** Fans the message out to every subscribed client of the tenant, on every server. */
   publish(tenantId: string, topic: string, message: Record<string, unknown>): Promise<void>
 }
 
 export interface TopicAuthorizer {
-  /** The part before ':' (or the whole topic when it has no id). */
+  /** The part before ':' (or the whole topic when it has no id): lower-case letters, digits, `_`, `-`. */
   family: string
-  /** May this actor subscribe to `family:id`? Unknown families are always refused. */
+  /** May this actor subscribe to `family:id` (`id` null for the whole family)? Unknown families are always refused. */
   authorize(actor: Actor, id: string | null): Promise<boolean>
 }
