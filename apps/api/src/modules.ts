@@ -33,7 +33,7 @@ export interface ModuleDeps extends PlatformDeps {
 export function createModules(platform: PlatformDeps) {
   const deps: ModuleDeps = { ...platform, audit: createAuditLog(), outbox: createOutbox() }
   const identity = createIdentityModule(deps)
-  const customers = createCustomersModule(deps)
+  const customers = createCustomersModule(deps, identity)
   const dispatch = createDispatchModule(deps)
   const routes: RoutesPlugin[] = [identity.routes, customers.routes, dispatch.routes]
   /** Reactions to domain events, run by the worker (see platform/events). */
