@@ -12,10 +12,13 @@ import websocket from '@fastify/websocket'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { systemClock, type Clock } from './platform/clock.ts'
 import type { Config } from './platform/config.ts'
 import type { Database } from './platform/db/index.ts'
 import { registerAccessControl, type Authenticator, type RegisteredRoute } from './platform/http/access.ts'
+import { registerMultipart } from './platform/files/index.ts'
 import { registerErrorHandler } from './platform/http/error-handler.ts'
+import { registerIdempotency } from './platform/http/idempotency.ts'
 import { registerMetrics } from './platform/http/metrics.ts'
 
 export type App = FastifyInstance<
@@ -40,6 +43,8 @@ export interface BuildAppOptions {
   logger?: import('pino').Logger
   /** Serve the built web app from apps/web/dist when it exists. */
   serveWeb?: boolean
+  /** Time for expiring idempotency keys (tests set it). */
+  clock?: Clock
 }
 
 const webDist = join(dirname(fileURLToPath(import.meta.url)), '../../web/dist')
@@ -49,7 +54,9 @@ export async function buildApp(opts: BuildAppOptions) {
   const app = Fastify({
     ...(opts.logger
       ? { loggerInstance: opts.logger as unknown as import('fastify').FastifyBaseLogger }
-      : { logger: { level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]'] } }),
+      : {
+          logger: { level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]'] },
+        }),
     genReqId: (req) => {
       const incoming = req.headers['x-request-id']
       return typeof incoming === 'string' && /^[\w.:-]{8,100}$/.test(incoming) ? incoming : randomUUID()
@@ -111,9 +118,11 @@ export async function buildApp(opts: BuildAppOptions) {
     },
   })
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } })
+  await registerMultipart(app)
 
   const routes: RegisteredRoute[] = []
   registerAccessControl(app, opts.authenticator, routes)
+  registerIdempotency(app, { database, clock: opts.clock ?? systemClock })
   registerMetrics(app)
 
   app.get('/healthz', { config: { access: { public: true } }, schema: { hide: true } }, async () => ({ status: 'ok' }))
@@ -134,7 +143,10 @@ export async function buildApp(opts: BuildAppOptions) {
     async (api) => {
       api.get(
         '/version',
-        { config: { access: { public: true } }, schema: { tags: ['system'], response: { 200: z.object({ name: z.string(), version: z.string(), database: z.string() }) } } },
+        {
+          config: { access: { public: true } },
+          schema: { tags: ['system'], response: { 200: z.object({ name: z.string(), version: z.string(), database: z.string() }) } },
+        },
         async () => ({ name: 'aftercare', version: '0.1.0', database: database.kind }),
       )
       for (const plugin of opts.routes) await plugin(api as unknown as App)

@@ -66,6 +66,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         authenticator: modules.authenticator,
         routes: [...modules.routes, realtimeRoutes(hub, { publicUrl: opts.config.PUBLIC_URL })],
         logger: log,
+        clock: opts.clock,
       })
       await built.app.ready()
     }
