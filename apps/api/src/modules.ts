@@ -7,6 +7,7 @@ import type { Config } from './platform/config.ts'
 import type { Database } from './platform/db/index.ts'
 import { createOutbox, type Outbox } from './platform/events/outbox.ts'
 import type { EventListener } from './platform/events/types.ts'
+import { createFileStorage, type FileStorage } from './platform/files/index.ts'
 import type { JobDefinition, Jobs } from './platform/jobs/types.ts'
 import type { RealtimePublisher, TopicAuthorizer } from './platform/realtime/types.ts'
 import { createCustomersModule } from './modules/customers/index.ts'
@@ -28,10 +29,17 @@ export interface PlatformDeps {
 export interface ModuleDeps extends PlatformDeps {
   audit: AuditLog
   outbox: Outbox
+  /** Where uploaded files and generated documents live (STORAGE_URL). */
+  files: FileStorage
 }
 
 export function createModules(platform: PlatformDeps) {
-  const deps: ModuleDeps = { ...platform, audit: createAuditLog(), outbox: createOutbox() }
+  const deps: ModuleDeps = {
+    ...platform,
+    audit: createAuditLog(),
+    outbox: createOutbox(),
+    files: createFileStorage(platform.config.STORAGE_URL),
+  }
   const identity = createIdentityModule(deps)
   const customers = createCustomersModule(deps, identity)
   const dispatch = createDispatchModule(deps)

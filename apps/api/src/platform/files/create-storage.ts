@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { ConfigError } from '../config.ts'
 import { createLocalStorage } from './local-storage.ts'
@@ -41,18 +40,15 @@ export function parseS3Url(storageUrl: string, env: NodeJS.ProcessEnv = process.
   }
 }
 
-/** The storage STORAGE_URL names: `file://<dir>` (relative paths from the working directory) or `s3://…`. */
+/**
+ * The storage STORAGE_URL names: `file://<dir>` (relative paths from the working directory;
+ * created on the first upload) or `s3://…`.
+ */
 export function createFileStorage(storageUrl: string, env: NodeJS.ProcessEnv = process.env): FileStorage {
   if (storageUrl.startsWith('file://')) {
     const path = decodeURIComponent(storageUrl.slice('file://'.length))
     if (!path) throw problem('names no directory (expected file:///absolute/dir or file://./relative/dir)')
-    const root = resolve(path)
-    try {
-      mkdirSync(root, { recursive: true })
-    } catch (e) {
-      throw problem(`cannot create the directory ${root}: ${(e as Error).message}`)
-    }
-    return createLocalStorage(root)
+    return createLocalStorage(resolve(path))
   }
   if (storageUrl.startsWith('s3://')) return createS3Storage(parseS3Url(storageUrl, env))
   throw problem('must start with file:// or s3://')
