@@ -76,7 +76,9 @@ describe('files table', () => {
         createdAt: new Date(),
       }),
     )
-    await expect(forged).rejects.toSatisfy((e: Error) => /row-level security/.test(String((e.cause as Error | undefined)?.message ?? e.message)))
+    await expect(forged).rejects.toSatisfy((e: Error) =>
+      /row-level security/.test(String((e.cause as Error | undefined)?.message ?? e.message)),
+    )
     await database.withTenant(tenantA, async (tx) => expect(await fileRecords.findById(tx, a.id)).toBeDefined())
   })
 
