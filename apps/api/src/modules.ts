@@ -10,9 +10,10 @@ import type { EventListener } from './platform/events/types.ts'
 import { createFileStorage, type FileStorage } from './platform/files/index.ts'
 import type { JobDefinition, Jobs } from './platform/jobs/types.ts'
 import type { RealtimePublisher, TopicAuthorizer } from './platform/realtime/types.ts'
-import { createCustomersModule } from './modules/customers/index.ts'
+import { createCustomersModule, findCustomerSummary } from './modules/customers/index.ts'
 import { createDispatchModule } from './modules/dispatch/index.ts'
 import { createIdentityModule } from './modules/identity/index.ts'
+import { createTicketsModule } from './modules/tickets/index.ts'
 
 export interface PlatformDeps {
   config: Config
@@ -43,14 +44,19 @@ export function createModules(platform: PlatformDeps) {
   const identity = createIdentityModule(deps)
   const customers = createCustomersModule(deps, identity)
   const dispatch = createDispatchModule(deps)
-  const routes: RoutesPlugin[] = [identity.routes, customers.routes, dispatch.routes]
+  const tickets = createTicketsModule(deps, {
+    findCustomer: (tx, _tenantId, id) => findCustomerSummary(tx, id),
+    // no devices module yet: a ticket cannot name a device until it exists
+    findDevice: () => Promise.resolve(undefined),
+  })
+  const routes: RoutesPlugin[] = [identity.routes, customers.routes, dispatch.routes, tickets.routes]
   /** Reactions to domain events, run by the worker (see platform/events). */
   const listeners: EventListener[] = []
   /** Jobs each module declares, run by the worker (see platform/jobs). */
   const jobs: JobDefinition[] = []
   /** Who may subscribe to which realtime topics (see platform/realtime). */
-  const topics: TopicAuthorizer[] = []
-  return { deps, identity, customers, authenticator: identity.authenticator, routes, listeners, jobs, topics }
+  const topics: TopicAuthorizer[] = [...tickets.topics]
+  return { deps, identity, customers, tickets, authenticator: identity.authenticator, routes, listeners, jobs, topics }
 }
 
 export type Modules = ReturnType<typeof createModules>

@@ -368,6 +368,8 @@ export type EscalateTicketBody = z.input<typeof EscalateTicketBody>
 /** POST /tickets/:id/watchers — without `userId` the caller watches. DELETE /tickets/:id/watchers/:userId. */
 export const WatchTicketBody = z.object({ userId: z.uuid().optional() })
 
+export const TicketWatchers = z.object({ watcherIds: z.array(z.uuid()) })
+
 /** POST /tickets/:id/confirm (customer): accepts the resolution → closed. */
 export const ConfirmTicketBody = z.object({ comment: z.string().trim().max(2000).optional() })
 /** POST /tickets/:id/reopen (customer or staff) within the reopen window. */

@@ -1,0 +1,177 @@
+// SQL for the tickets configuration: settings and number counters, types, categories, queues, saved views.
+import { and, asc, eq, inArray, or, sql } from 'drizzle-orm'
+import type { DbOrTx } from '../../platform/db/index.ts'
+import { defaultNumberFormat } from './numbering.ts'
+import { defaultPriorityMatrix } from './priority.ts'
+import {
+  ticketCategories,
+  ticketNumberCounters,
+  ticketQueueMembers,
+  ticketQueues,
+  ticketSettings,
+  ticketTypes,
+  ticketViews,
+  type TicketCategoryRow,
+  type TicketQueueRow,
+  type TicketSettingsRow,
+  type TicketTypeRow,
+  type TicketViewRow,
+} from './tickets.tables.ts'
+
+export type QueueWithMembers = TicketQueueRow & { memberIds: string[] }
+
+export const ticketConfigRepository = {
+  /** The tenant's settings, written with the defaults the first time they are needed. */
+  async settings(db: DbOrTx, tenantId: string, now: Date): Promise<TicketSettingsRow> {
+    const [row] = await db.select().from(ticketSettings).where(eq(ticketSettings.tenantId, tenantId)).limit(1)
+    if (row) return row
+    await db
+      .insert(ticketSettings)
+      .values({
+        tenantId,
+        numberFormat: defaultNumberFormat,
+        reopenDays: 7,
+        maxAttachmentBytes: 50 * 1024 * 1024,
+        maxTicketAttachmentBytes: 200 * 1024 * 1024,
+        priorityMatrix: defaultPriorityMatrix,
+        updatedAt: now,
+        version: 1,
+      })
+      .onConflictDoNothing()
+    const [created] = await db.select().from(ticketSettings).where(eq(ticketSettings.tenantId, tenantId)).limit(1)
+    return created!
+  },
+
+  async updateSettings(db: DbOrTx, tenantId: string, patch: Partial<typeof ticketSettings.$inferInsert>): Promise<TicketSettingsRow> {
+    const [row] = await db
+      .update(ticketSettings)
+      .set({ ...patch, version: sql`${ticketSettings.version} + 1` })
+      .where(eq(ticketSettings.tenantId, tenantId))
+      .returning()
+    return row!
+  },
+
+  /**
+   * The next sequence number of a period. The upsert locks the counter row until the creating
+   * transaction ends, so concurrent creates queue here and a rollback gives the number back.
+   */
+  async nextSequence(db: DbOrTx, tenantId: string, period: string): Promise<number> {
+    const [row] = await db
+      .insert(ticketNumberCounters)
+      .values({ tenantId, period, lastValue: 1 })
+      .onConflictDoUpdate({
+        target: [ticketNumberCounters.tenantId, ticketNumberCounters.period],
+        set: { lastValue: sql`${ticketNumberCounters.lastValue} + 1` },
+      })
+      .returning({ value: ticketNumberCounters.lastValue })
+    return row!.value
+  },
+
+  // ─── types ───
+  listTypes: (db: DbOrTx) => db.select().from(ticketTypes).orderBy(asc(ticketTypes.sortOrder), asc(ticketTypes.name)),
+  async findType(db: DbOrTx, id: string): Promise<TicketTypeRow | undefined> {
+    const [row] = await db.select().from(ticketTypes).where(eq(ticketTypes.id, id)).limit(1)
+    return row
+  },
+  async insertType(db: DbOrTx, values: typeof ticketTypes.$inferInsert): Promise<TicketTypeRow> {
+    const [row] = await db.insert(ticketTypes).values(values).returning()
+    return row!
+  },
+  async updateType(db: DbOrTx, id: string, patch: Partial<typeof ticketTypes.$inferInsert>): Promise<TicketTypeRow | undefined> {
+    const [row] = await db.update(ticketTypes).set(patch).where(eq(ticketTypes.id, id)).returning()
+    return row
+  },
+
+  // ─── categories ───
+  listCategories: (db: DbOrTx) => db.select().from(ticketCategories).orderBy(asc(ticketCategories.sortOrder), asc(ticketCategories.name)),
+  async findCategory(db: DbOrTx, id: string): Promise<TicketCategoryRow | undefined> {
+    const [row] = await db.select().from(ticketCategories).where(eq(ticketCategories.id, id)).limit(1)
+    return row
+  },
+  async insertCategory(db: DbOrTx, values: typeof ticketCategories.$inferInsert): Promise<TicketCategoryRow> {
+    const [row] = await db.insert(ticketCategories).values(values).returning()
+    return row!
+  },
+  async updateCategory(
+    db: DbOrTx,
+    id: string,
+    patch: Partial<typeof ticketCategories.$inferInsert>,
+  ): Promise<TicketCategoryRow | undefined> {
+    const [row] = await db
+      .update(ticketCategories)
+      .set({ ...patch, version: sql`${ticketCategories.version} + 1` })
+      .where(eq(ticketCategories.id, id))
+      .returning()
+    return row
+  },
+  /** The ids of a category and all its ancestors, nearest first (cycle check when re-parenting). */
+  async ancestorIds(db: DbOrTx, id: string): Promise<string[]> {
+    const res = (await db.execute(sql`with recursive up(id, parent_id, depth) as (
+        select id, parent_id, 0 from ticket_categories where id = ${id}
+        union all select c.id, c.parent_id, up.depth + 1 from ticket_categories c join up on c.id = up.parent_id where up.depth < 50)
+      select id from up order by depth`)) as unknown as { rows: { id: string }[] }
+    return res.rows.map((r) => r.id)
+  },
+
+  // ─── queues ───
+  async listQueues(db: DbOrTx): Promise<QueueWithMembers[]> {
+    const queues = await db.select().from(ticketQueues).orderBy(asc(ticketQueues.name))
+    const members = await db.select().from(ticketQueueMembers)
+    return queues.map((q) => ({ ...q, memberIds: members.filter((m) => m.queueId === q.id).map((m) => m.userId) }))
+  },
+  async findQueue(db: DbOrTx, id: string): Promise<QueueWithMembers | undefined> {
+    const [row] = await db.select().from(ticketQueues).where(eq(ticketQueues.id, id)).limit(1)
+    if (!row) return undefined
+    const members = await db
+      .select({ userId: ticketQueueMembers.userId })
+      .from(ticketQueueMembers)
+      .where(eq(ticketQueueMembers.queueId, id))
+    return { ...row, memberIds: members.map((m) => m.userId) }
+  },
+  async insertQueue(db: DbOrTx, values: typeof ticketQueues.$inferInsert): Promise<TicketQueueRow> {
+    const [row] = await db.insert(ticketQueues).values(values).returning()
+    return row!
+  },
+  async updateQueue(db: DbOrTx, id: string, patch: Partial<typeof ticketQueues.$inferInsert>): Promise<void> {
+    if (Object.keys(patch).length) await db.update(ticketQueues).set(patch).where(eq(ticketQueues.id, id))
+  },
+  async setQueueMembers(db: DbOrTx, tenantId: string, queueId: string, userIds: readonly string[]): Promise<void> {
+    await db.delete(ticketQueueMembers).where(eq(ticketQueueMembers.queueId, queueId))
+    if (userIds.length) await db.insert(ticketQueueMembers).values([...new Set(userIds)].map((userId) => ({ tenantId, queueId, userId })))
+  },
+  async isQueueMember(db: DbOrTx, queueId: string, userId: string): Promise<boolean> {
+    const [row] = await db
+      .select({ userId: ticketQueueMembers.userId })
+      .from(ticketQueueMembers)
+      .where(and(eq(ticketQueueMembers.queueId, queueId), eq(ticketQueueMembers.userId, userId)))
+      .limit(1)
+    return Boolean(row)
+  },
+
+  // ─── saved views ───
+  listViews: (db: DbOrTx, userId: string) =>
+    db
+      .select()
+      .from(ticketViews)
+      .where(or(eq(ticketViews.ownerId, userId), eq(ticketViews.shared, true)))
+      .orderBy(asc(ticketViews.name)),
+  async findView(db: DbOrTx, id: string): Promise<TicketViewRow | undefined> {
+    const [row] = await db.select().from(ticketViews).where(eq(ticketViews.id, id)).limit(1)
+    return row
+  },
+  async insertView(db: DbOrTx, values: typeof ticketViews.$inferInsert): Promise<TicketViewRow> {
+    const [row] = await db.insert(ticketViews).values(values).returning()
+    return row!
+  },
+  async updateView(db: DbOrTx, id: string, patch: Partial<typeof ticketViews.$inferInsert>): Promise<TicketViewRow> {
+    const [row] = await db.update(ticketViews).set(patch).where(eq(ticketViews.id, id)).returning()
+    return row!
+  },
+  async deleteView(db: DbOrTx, id: string): Promise<void> {
+    await db.delete(ticketViews).where(eq(ticketViews.id, id))
+  },
+
+  async typesByIds(db: DbOrTx, ids: string[]): Promise<TicketTypeRow[]> {
+    return ids.length ? db.select().from(ticketTypes).where(inArray(ticketTypes.id, ids)) : []
+  },
+}

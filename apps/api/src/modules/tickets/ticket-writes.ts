@@ -1,0 +1,142 @@
+// What every ticket write shares: who is acting, loading a ticket the actor may see (404 otherwise)
+// under a row lock with the If-Match check (412), and writing the timeline entry, audit entry and
+// outbox event in the same transaction.
+import type {
+  CustomerTier,
+  MessageAuthorType,
+  MessageVisibility,
+  TicketEventPayload,
+  TicketEventType,
+  TimelineKind,
+} from '@aftercare/contracts'
+import type { AuditActorType } from '../../platform/audit/audit-log.ts'
+import type { DbOrTx } from '../../platform/db/index.ts'
+import { NotFoundError, PreconditionFailedError } from '../../platform/errors.ts'
+import type { Actor, RequestContext } from '../../platform/http/access.ts'
+import type { ModuleDeps } from '../../modules.ts'
+import { findUserSummary } from '../identity/index.ts'
+import { ticketRepository as repo } from './tickets.repository.ts'
+import { canReadTicket, isCustomerContact } from './tickets.policy.ts'
+import type { TicketRow } from './tickets.tables.ts'
+
+/** What tickets asks of the customers and devices modules (wired in modules.ts). */
+export interface TicketNeighbours {
+  /** A customer of the tenant, or undefined. */
+  findCustomer(tx: DbOrTx, tenantId: string, id: string): Promise<{ id: string; name: string; tier: CustomerTier } | undefined>
+  /** A device of the tenant with its owner, or undefined. */
+  findDevice(tx: DbOrTx, tenantId: string, id: string): Promise<{ id: string; customerId: string } | undefined>
+}
+
+export interface TicketDeps extends ModuleDeps {
+  neighbours: TicketNeighbours
+}
+
+/** The author of a change, as the timeline, the audit log and messages record it. */
+export interface Who {
+  type: MessageAuthorType
+  userId: string | null
+  name: string | null
+  auditType: AuditActorType
+  requestId?: string
+  ip?: string
+  /** The request's actor, when the change comes through the API. */
+  actor?: Actor
+}
+
+export const systemWho: Who = { type: 'system', userId: null, name: null, auditType: 'system' }
+
+export async function whoOf(tx: DbOrTx, ctx: RequestContext): Promise<Who> {
+  const a = ctx.actor
+  const user = await findUserSummary(tx, a.tenantId, a.userId)
+  const contact = isCustomerContact(a)
+  return {
+    type: contact ? 'customer' : 'agent',
+    userId: a.userId,
+    name: user?.name ?? null,
+    auditType: contact ? 'customer' : a.kind === 'token' ? 'token' : 'user',
+    requestId: ctx.requestId,
+    ip: ctx.ip,
+    actor: a,
+  }
+}
+
+/** The ticket if the actor may read it; a hidden ticket is exactly as missing as an absent one. */
+export async function readableTicket(tx: DbOrTx, actor: Actor, id: string, opts: { lock?: boolean } = {}): Promise<TicketRow> {
+  const row = opts.lock ? await repo.lock(tx, id) : await repo.findById(tx, id)
+  if (!row) throw new NotFoundError('ticket', id)
+  const watching = row.assigneeId === actor.userId ? false : (await repo.watcherIds(tx, id)).includes(actor.userId)
+  if (!canReadTicket(actor, row, watching)) throw new NotFoundError('ticket', id)
+  return row
+}
+
+/** Locks the ticket for a write; `ifMatch` (the version the client saw) must be current. */
+export async function ticketForWrite(tx: DbOrTx, actor: Actor, id: string, ifMatch?: number): Promise<TicketRow> {
+  const row = await readableTicket(tx, actor, id, { lock: true })
+  if (ifMatch !== undefined && ifMatch !== row.version)
+    throw new PreconditionFailedError(
+      `Ticket ${row.number} was changed by someone else (now version ${row.version}); reload it and try again`,
+    )
+  return row
+}
+
+export function createTicketRecorder({ audit, outbox, clock }: Pick<ModuleDeps, 'audit' | 'outbox' | 'clock'>) {
+  return {
+    async timeline(
+      tx: DbOrTx,
+      t: Pick<TicketRow, 'id' | 'tenantId'>,
+      who: Who,
+      kind: TimelineKind,
+      data: Record<string, unknown>,
+      visibility: MessageVisibility = 'public',
+      at = clock.now(),
+    ) {
+      await repo.addTimeline(tx, {
+        tenantId: t.tenantId,
+        ticketId: t.id,
+        kind,
+        visibility,
+        actorType: who.type,
+        actorId: who.userId,
+        actorName: who.name,
+        data,
+        at,
+      })
+    },
+
+    async audit(tx: DbOrTx, t: Pick<TicketRow, 'id' | 'tenantId'>, who: Who, action: string, before?: unknown, after?: unknown) {
+      await audit.record(tx, {
+        tenantId: t.tenantId,
+        actorType: who.auditType,
+        actorId: who.userId,
+        action,
+        entityType: 'ticket',
+        entityId: t.id,
+        before,
+        after,
+        requestId: who.requestId,
+        ip: who.ip,
+      })
+    },
+
+    async publish<T extends TicketEventType>(
+      tx: DbOrTx,
+      t: Pick<TicketRow, 'id' | 'tenantId'>,
+      who: Who,
+      type: T,
+      payload: TicketEventPayload<T>,
+    ) {
+      await outbox.publish(tx, { tenantId: t.tenantId, type, aggregateType: 'ticket', aggregateId: t.id, payload, actorId: who.userId })
+    },
+  }
+}
+export type TicketRecorder = ReturnType<typeof createTicketRecorder>
+
+/** The fields whose values differ, for timelines and `ticket.updated`. */
+export function changedFields<T extends Record<string, unknown>>(
+  before: T,
+  after: Partial<T>,
+): { field: string; from: unknown; to: unknown }[] {
+  return Object.entries(after)
+    .filter(([k, v]) => v !== undefined && JSON.stringify(before[k]) !== JSON.stringify(v))
+    .map(([field, to]) => ({ field, from: before[field], to }))
+}
