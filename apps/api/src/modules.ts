@@ -14,6 +14,7 @@ import { createCustomersModule, findCustomerSummary } from './modules/customers/
 import { createDispatchModule } from './modules/dispatch/index.ts'
 import { createIdentityModule } from './modules/identity/index.ts'
 import { createTicketsModule } from './modules/tickets/index.ts'
+import { createSlaModule } from './modules/sla/index.ts'
 
 export interface PlatformDeps {
   config: Config
@@ -49,14 +50,15 @@ export function createModules(platform: PlatformDeps) {
     // no devices module yet: a ticket cannot name a device until it exists
     findDevice: () => Promise.resolve(undefined),
   })
-  const routes: RoutesPlugin[] = [identity.routes, customers.routes, dispatch.routes, tickets.routes]
+  const sla = createSlaModule(deps)
+  const routes: RoutesPlugin[] = [identity.routes, customers.routes, dispatch.routes, tickets.routes, ...sla.routes]
   /** Reactions to domain events, run by the worker (see platform/events). */
-  const listeners: EventListener[] = []
+  const listeners: EventListener[] = [...sla.listeners]
   /** Jobs each module declares, run by the worker (see platform/jobs). */
-  const jobs: JobDefinition[] = []
+  const jobs: JobDefinition[] = [...sla.jobs]
   /** Who may subscribe to which realtime topics (see platform/realtime). */
   const topics: TopicAuthorizer[] = [...tickets.topics]
-  return { deps, identity, customers, tickets, authenticator: identity.authenticator, routes, listeners, jobs, topics }
+  return { deps, identity, customers, tickets, sla, authenticator: identity.authenticator, routes, listeners, jobs, topics }
 }
 
 export type Modules = ReturnType<typeof createModules>

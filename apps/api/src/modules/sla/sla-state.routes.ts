@@ -1,0 +1,255 @@
+// /api/sla state and cases: ticket SLA state, the at-risk list, compensation, credit ledger,
+// complaints and disputes.
+import {
+  AdvanceDisputeBody,
+  AtRiskList,
+  AtRiskQuery,
+  Compensation,
+  CompensationList,
+  CompensationListQuery,
+  Complaint,
+  ComplaintActionBody,
+  ComplaintList,
+  ComplaintListQuery,
+  CreateComplaintBody,
+  CreateDisputeBody,
+  CreditAdjustmentBody,
+  CustomerCredit,
+  DecideCompensationBody,
+  Dispute,
+  DisputeList,
+  DisputeListQuery,
+  IdParams,
+  PutCreditAccountBody,
+  SlaCustomerParams,
+  TicketSla,
+  TicketSlaList,
+  TicketSlaQuery,
+} from '@aftercare/contracts'
+import { z } from 'zod'
+import type { App } from '../../app.ts'
+import { contextOf } from '../../platform/http/access.ts'
+import { ifMatchVersion, setEtag } from '../../platform/http/concurrency.ts'
+import type { CaseService } from './cases.service.ts'
+import type { CreditService } from './credits.service.ts'
+import type { TicketSlaService } from './ticket-sla.service.ts'
+
+const tags = ['sla']
+const TicketParams = z.object({ ticketId: z.uuid() })
+
+export function slaStateRoutes(tickets: TicketSlaService, credits: CreditService, cases: CaseService) {
+  return (app: App) => {
+    // ── ticket state ──
+    app.get(
+      '/sla/tickets',
+      {
+        config: { access: { permission: 'tickets.read' } },
+        schema: {
+          tags,
+          summary: 'SLA state of several tickets (list pages)',
+          querystring: TicketSlaQuery,
+          response: { 200: TicketSlaList },
+        },
+      },
+      async (req) => ({ items: await tickets.forTickets(contextOf(req), req.query.ids) }),
+    )
+    app.get(
+      '/sla/tickets/:ticketId',
+      {
+        config: { access: { permission: 'tickets.read' } },
+        schema: {
+          tags,
+          summary: 'SLA state of a ticket: time left, paused, warned, breached',
+          params: TicketParams,
+          response: { 200: TicketSla },
+        },
+      },
+      async (req) => tickets.forTicket(contextOf(req), req.params.ticketId),
+    )
+    app.get(
+      '/sla/at-risk',
+      {
+        config: { access: { permission: 'tickets.read' } },
+        schema: { tags, summary: 'Tickets at risk: due soon, warned or breached', querystring: AtRiskQuery, response: { 200: AtRiskList } },
+      },
+      async (req) => tickets.atRisk(contextOf(req), req.query),
+    )
+
+    // ── compensation and credits ──
+    app.get(
+      '/sla/compensations',
+      {
+        config: { access: { permission: 'sla.manage' } },
+        schema: { tags, querystring: CompensationListQuery, response: { 200: CompensationList } },
+      },
+      async (req) => credits.listCompensations(contextOf(req), req.query),
+    )
+    app.get(
+      '/sla/compensations/:id',
+      { config: { access: { permission: 'sla.manage' } }, schema: { tags, params: IdParams, response: { 200: Compensation } } },
+      async (req, reply) => {
+        const c = await credits.getCompensation(contextOf(req), req.params.id)
+        setEtag(reply, c.version)
+        return c
+      },
+    )
+    app.post(
+      '/sla/compensations/:id/decision',
+      {
+        config: { access: { permission: 'sla.manage' } },
+        schema: {
+          tags,
+          summary: 'Approve (credits the ledger) or reject a proposal',
+          params: IdParams,
+          body: DecideCompensationBody,
+          response: { 200: Compensation },
+        },
+      },
+      async (req) => credits.decide(contextOf(req), req.params.id, req.body),
+    )
+    app.get(
+      '/sla/customers/:customerId/credit',
+      {
+        config: { access: { permission: 'customers.read' } },
+        schema: { tags, summary: 'Credit balances and ledger of a customer', params: SlaCustomerParams, response: { 200: CustomerCredit } },
+      },
+      async (req) => credits.credit(contextOf(req), req.params.customerId),
+    )
+    app.put(
+      '/sla/customers/:customerId/credit',
+      {
+        config: { access: { permission: 'sla.manage' } },
+        schema: {
+          tags,
+          summary: 'Set the monthly fee compensation formulas use',
+          params: SlaCustomerParams,
+          body: PutCreditAccountBody,
+          response: { 200: CustomerCredit },
+        },
+      },
+      async (req) => credits.putAccount(contextOf(req), req.params.customerId, req.body, ifMatchVersion(req)),
+    )
+    app.post(
+      '/sla/customers/:customerId/credit/entries',
+      {
+        config: { access: { permission: 'sla.manage' } },
+        schema: {
+          tags,
+          summary: 'Redeem or grant credit by hand',
+          params: SlaCustomerParams,
+          body: CreditAdjustmentBody,
+          response: { 200: CustomerCredit },
+        },
+      },
+      async (req) => credits.adjust(contextOf(req), req.params.customerId, req.body),
+    )
+
+    // ── complaints ──
+    app.get(
+      '/sla/complaints',
+      {
+        config: { access: { permission: 'tickets.read' } },
+        schema: { tags, querystring: ComplaintListQuery, response: { 200: ComplaintList } },
+      },
+      async (req) => cases.listComplaints(contextOf(req), req.query),
+    )
+    app.post(
+      '/sla/complaints',
+      {
+        config: { access: { permission: 'tickets.write' } },
+        schema: {
+          tags,
+          summary: 'Register a complaint graded A/B/C; its response and plan clocks start',
+          body: CreateComplaintBody,
+          response: { 201: Complaint },
+        },
+      },
+      async (req, reply) => {
+        const c = await cases.createComplaint(contextOf(req), req.body)
+        setEtag(reply, c.version)
+        return reply.status(201).send(c)
+      },
+    )
+    app.get(
+      '/sla/complaints/:id',
+      { config: { access: { permission: 'tickets.read' } }, schema: { tags, params: IdParams, response: { 200: Complaint } } },
+      async (req, reply) => {
+        const c = await cases.getComplaint(contextOf(req), req.params.id)
+        setEtag(reply, c.version)
+        return c
+      },
+    )
+    app.post(
+      '/sla/complaints/:id/actions',
+      {
+        config: { access: { permission: 'tickets.write' } },
+        schema: {
+          tags,
+          summary: 'Respond, give the plan, or close',
+          params: IdParams,
+          body: ComplaintActionBody,
+          response: { 200: Complaint },
+        },
+      },
+      async (req, reply) => {
+        const c = await cases.actOnComplaint(contextOf(req), req.params.id, req.body.action, req.body.text, ifMatchVersion(req))
+        setEtag(reply, c.version)
+        return c
+      },
+    )
+
+    // ── disputes ──
+    app.get(
+      '/sla/disputes',
+      {
+        config: { access: { permission: 'tickets.read' } },
+        schema: { tags, querystring: DisputeListQuery, response: { 200: DisputeList } },
+      },
+      async (req) => cases.listDisputes(contextOf(req), req.query),
+    )
+    app.post(
+      '/sla/disputes',
+      {
+        config: { access: { permission: 'tickets.write' } },
+        schema: {
+          tags,
+          summary: 'An appeal with evidence; the review deadline starts',
+          body: CreateDisputeBody,
+          response: { 201: Dispute },
+        },
+      },
+      async (req, reply) => {
+        const d = await cases.createDispute(contextOf(req), req.body)
+        setEtag(reply, d.version)
+        return reply.status(201).send(d)
+      },
+    )
+    app.get(
+      '/sla/disputes/:id',
+      { config: { access: { permission: 'tickets.read' } }, schema: { tags, params: IdParams, response: { 200: Dispute } } },
+      async (req, reply) => {
+        const d = await cases.getDispute(contextOf(req), req.params.id)
+        setEtag(reply, d.version)
+        return d
+      },
+    )
+    app.post(
+      '/sla/disputes/:id/stage',
+      {
+        config: { access: { permission: 'sla.manage' } },
+        schema: {
+          tags,
+          summary: 'review → investigation → decided → arbitration → closed',
+          params: IdParams,
+          body: AdvanceDisputeBody,
+          response: { 200: Dispute },
+        },
+      },
+      async (req, reply) => {
+        const d = await cases.advanceDispute(contextOf(req), req.params.id, req.body.to, req.body.note, ifMatchVersion(req))
+        setEtag(reply, d.version)
+        return d
+      },
+    )
+  }
+}

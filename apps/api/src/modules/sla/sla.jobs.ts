@@ -1,0 +1,121 @@
+// SLA timers. Every change to a running clock schedules a `sla.checkClock` job at its warning and
+// due instants (after commit). The job re-reads the clock and returns when it is moot (stopped,
+// paused, another cycle, the instant moved); otherwise it raises the threshold — exactly once, by
+// the unique register in sla_clock_events, however many workers or retries run it. A sweep every
+// minute raises what no job did (a crash between commit and scheduling, bulk recomputations).
+import type { FastifyBaseLogger } from 'fastify'
+import type { Clock } from '../../platform/clock.ts'
+import type { Database } from '../../platform/db/index.ts'
+import type { JobDefinition, Jobs } from '../../platform/jobs/types.ts'
+import type { ClockEngine, Threshold } from './engine.ts'
+import { clockRepository } from './sla.repository.ts'
+import type { ClockRow } from './sla.tables.ts'
+
+export const CHECK_JOB = 'sla.checkClock'
+export const SWEEP_JOB = 'sla.sweep'
+
+export interface CheckClockData {
+  tenantId: string
+  clockId: string
+  cycle: number
+  kind: Threshold
+  /** The instant it was scheduled for (epoch ms); a job for an instant since moved is moot. */
+  at: number
+}
+
+function isCheckData(d: Record<string, unknown>): d is CheckClockData & Record<string, unknown> {
+  return (
+    typeof d.tenantId === 'string' &&
+    typeof d.clockId === 'string' &&
+    typeof d.cycle === 'number' &&
+    (d.kind === 'warning' || d.kind === 'breach') &&
+    typeof d.at === 'number'
+  )
+}
+
+export interface SlaTimers {
+  /** Schedules the warning / breach checks of clocks just written (call after commit). */
+  schedule(clocks: readonly ClockRow[]): Promise<void>
+  /** The job handler: raises the threshold if it is (still) due. Returns what it raised. */
+  check(data: CheckClockData): Promise<Threshold[]>
+  /** Raises every overdue threshold of running clocks, all tenants; returns how many were raised. */
+  sweep(limit?: number): Promise<number>
+  jobs: JobDefinition[]
+}
+
+export function createSlaTimers(deps: {
+  database: Database
+  jobs: Jobs
+  clock: Clock
+  log: FastifyBaseLogger
+  engine: ClockEngine
+}): SlaTimers {
+  const { database, jobs, clock, log, engine } = deps
+
+  async function check(data: CheckClockData): Promise<Threshold[]> {
+    return database.withTenant(data.tenantId, async (tx) => {
+      const row = await clockRepository.find(tx, data.clockId, { lock: true })
+      if (!row || row.state !== 'running' || row.cycle !== data.cycle) return []
+      const instant = data.kind === 'warning' ? row.warnAt : row.dueAt
+      if (!instant || instant.getTime() !== data.at) return []
+      return engine.check(tx, row, clock.now())
+    })
+  }
+
+  const timers: SlaTimers = {
+    async schedule(clocks) {
+      for (const c of clocks) {
+        if (c.state !== 'running') continue
+        const pending: [Threshold, Date | null][] = [
+          ['warning', c.warnedAt ? null : c.warnAt],
+          ['breach', c.breachedAt ? null : c.dueAt],
+        ]
+        for (const [kind, at] of pending) {
+          if (!at) continue
+          const data: CheckClockData = { tenantId: c.tenantId, clockId: c.id, cycle: c.cycle, kind, at: at.getTime() }
+          try {
+            await jobs.send(CHECK_JOB, { ...data }, { startAfter: at, singletonKey: `${c.id}:${c.cycle}:${kind}:${at.getTime()}` })
+          } catch (err) {
+            // The sweep raises it within a minute; scheduling is an optimisation of precision.
+            log.warn({ err, clockId: c.id, kind }, 'could not schedule an SLA check; the sweep will raise it')
+          }
+        }
+      }
+    },
+    check,
+    async sweep(limit = 500) {
+      const now = clock.now()
+      // Across tenants (owner connection, ids only); each clock is then checked inside its tenant.
+      const due = await database.query<{ tenant_id: string; id: string; cycle: number; kind: Threshold; at: Date }>(
+        `select tenant_id, id, cycle, 'breach' as kind, due_at as at from sla_clocks where state = 'running' and breached_at is null and due_at <= $1
+         union all
+         select tenant_id, id, cycle, 'warning', warn_at from sla_clocks where state = 'running' and warned_at is null and warn_at <= $1
+         limit $2`,
+        [now.toISOString(), limit],
+      )
+      let raised = 0
+      for (const d of due) {
+        raised += (await check({ tenantId: d.tenant_id, clockId: d.id, cycle: d.cycle, kind: d.kind, at: new Date(d.at).getTime() })).length
+      }
+      return raised
+    },
+    jobs: [
+      {
+        name: CHECK_JOB,
+        retryLimit: 5,
+        async handler(data) {
+          if (!isCheckData(data)) throw new Error(`${CHECK_JOB}: malformed job data`)
+          await check(data)
+        },
+      },
+      {
+        name: SWEEP_JOB,
+        cron: '* * * * *',
+        async handler() {
+          await timers.sweep()
+        },
+      },
+    ],
+  }
+  return timers
+}

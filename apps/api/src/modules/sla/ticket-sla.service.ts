@@ -1,0 +1,215 @@
+// Ticket SLA: applying ticket events to clocks (idempotently), reading SLA state for the workbench,
+// the supervisors' at-risk list, and recomputation after calendar or policy changes.
+import {
+  ticketEvents,
+  type AtRiskItem,
+  type SlaClock,
+  type SlaSummaryState,
+  type TicketEventType,
+  type TicketSla,
+} from '@aftercare/contracts'
+import type { DbOrTx } from '../../platform/db/index.ts'
+import { NotFoundError } from '../../platform/errors.ts'
+import type { DeliveredEvent } from '../../platform/events/types.ts'
+import type { RequestContext } from '../../platform/http/access.ts'
+import type { ModuleDeps } from '../../modules.ts'
+import type { CalendarLoader } from './calendar-loader.ts'
+import { readClock, targetMs as targetMsOf } from './clock.ts'
+import { instantsOf, timingOf, toClockDto } from './engine.ts'
+import type { SlaTimers } from './sla.jobs.ts'
+import { calendarRepository, clockRepository, policyRepository, processedRepository, ticketRepository } from './sla.repository.ts'
+import type { ClockRow, SlaTicketRow } from './sla.tables.ts'
+import type { TicketClocks } from './ticket-clocks.ts'
+
+export const TICKET_LISTENER = 'sla.ticket-clocks'
+
+type Deps = Pick<ModuleDeps, 'database' | 'clock' | 'realtime' | 'log'> & {
+  calendars: CalendarLoader
+  ticketClocks: TicketClocks
+  timers: SlaTimers
+}
+
+/** Worst first: what a badge shows for several clocks. */
+function summarize(clocks: SlaClock[]): SlaSummaryState {
+  if (clocks.length === 0) return 'none'
+  const live = clocks.filter((c) => c.state !== 'stopped')
+  if (live.length === 0) return clocks.some((c) => c.breached) ? 'missed' : 'met'
+  if (live.some((c) => c.breached)) return 'breached'
+  if (live.some((c) => c.warned)) return 'warning'
+  if (live.every((c) => c.state === 'paused')) return 'paused'
+  return 'ok'
+}
+
+/** The live clock a countdown shows: running ones by due time, then paused ones by time left. */
+function nextClock(clocks: SlaClock[]): SlaClock | null {
+  const live = clocks.filter((c) => c.state !== 'stopped')
+  const running = live.filter((c) => c.state === 'running').sort((a, b) => (a.dueAt ?? '').localeCompare(b.dueAt ?? ''))
+  const paused = live.filter((c) => c.state === 'paused').sort((a, b) => a.remainingMinutes - b.remainingMinutes)
+  return running[0] ?? paused[0] ?? null
+}
+
+export function createTicketSlaService({ database, clock, realtime, log, calendars, ticketClocks, timers }: Deps) {
+  /** After commit: schedule the timers of the clocks touched and tell open ticket pages to refetch. */
+  async function afterCommit(tenantId: string, touched: ClockRow[]) {
+    if (touched.length === 0) return
+    await timers.schedule(touched)
+    for (const ticketId of new Set(touched.filter((c) => c.subjectType === 'ticket').map((c) => c.subjectId))) {
+      await realtime
+        .publish(tenantId, `ticket:${ticketId}`, { type: 'sla.updated', ticketId })
+        .catch((err: unknown) => log.warn({ err }, 'realtime publish failed'))
+    }
+  }
+
+  async function readMany(tx: DbOrTx, tickets: SlaTicketRow[], clocks: ClockRow[], now: Date): Promise<TicketSla[]> {
+    const cals = await calendars.loadMany(tx, [...clocks.map((c) => c.calendarId)])
+    const policyIds = [...new Set(tickets.map((t) => t.policyId).filter((id): id is string => id !== null))]
+    const policies = new Map(
+      (await Promise.all(policyIds.map((id) => policyRepository.find(tx, id)))).filter((p) => p !== undefined).map((p) => [p.id, p]),
+    )
+    return tickets.map((t) => {
+      const own = clocks.filter((c) => c.subjectId === t.ticketId)
+      const dtos = own.map((c) => toClockDto(c, cals.get(c.calendarId)!.compiled, now))
+      const policy = t.policyId ? policies.get(t.policyId) : undefined
+      const cal = policy ? cals.get(policy.calendarId)?.row : own[0] ? cals.get(own[0].calendarId)?.row : undefined
+      return {
+        ticketId: t.ticketId,
+        number: t.number,
+        priority: t.priority,
+        status: t.status as TicketSla['status'],
+        policy: policy ? { id: policy.id, name: policy.name } : null,
+        calendar: cal ? { id: cal.id, name: cal.name, timeZone: cal.timeZone } : null,
+        summary: summarize(dtos),
+        next: nextClock(dtos),
+        clocks: dtos,
+        now: now.toISOString(),
+      }
+    })
+  }
+
+  return {
+    /** The listener: applies one ticket event once (a redelivery is a no-op). */
+    async apply(event: DeliveredEvent): Promise<void> {
+      const type = event.type as TicketEventType
+      if (!(type in ticketEvents)) return
+      const now = clock.now()
+      const p = event.payload
+      const touched = await database.withTenant(event.tenantId, async (tx): Promise<ClockRow[]> => {
+        if (!(await processedRepository.markOnce(tx, event.tenantId, event.id, TICKET_LISTENER))) return []
+        switch (type) {
+          case 'ticket.created':
+            return ticketClocks.created(tx, event.tenantId, ticketEvents[type].parse(p), now)
+          case 'ticket.status_changed':
+            return ticketClocks.statusChanged(tx, event.tenantId, ticketEvents[type].parse(p), now)
+          case 'ticket.priority_changed':
+            return ticketClocks.priorityChanged(tx, event.tenantId, ticketEvents[type].parse(p), now)
+          case 'ticket.message_added':
+            return ticketClocks.messageAdded(tx, event.tenantId, ticketEvents[type].parse(p), now)
+          case 'ticket.assigned':
+            return ticketClocks.assigned(tx, event.tenantId, ticketEvents[type].parse(p), now)
+          case 'ticket.updated':
+            return ticketClocks.updated(tx, event.tenantId, ticketEvents[type].parse(p), now)
+          default:
+            return []
+        }
+      })
+      await afterCommit(event.tenantId, touched)
+    },
+
+    async forTicket(ctx: RequestContext, ticketId: string): Promise<TicketSla> {
+      const [one] = await this.forTickets(ctx, [ticketId])
+      if (!one) throw new NotFoundError('ticket SLA', ticketId)
+      return one
+    },
+
+    /** SLA state of several tickets (list pages); unknown ids are left out. */
+    async forTickets(ctx: RequestContext, ticketIds: string[]): Promise<TicketSla[]> {
+      return database.withTenant(ctx.actor.tenantId, async (tx) => {
+        const tickets = await ticketRepository.findMany(tx, ticketIds)
+        const clocks = await clockRepository.bySubjects(
+          tx,
+          'ticket',
+          tickets.map((t) => t.ticketId),
+        )
+        const order = new Map(ticketIds.map((id, i) => [id, i]))
+        return (await readMany(tx, tickets, clocks, clock.now())).sort((a, b) => order.get(a.ticketId)! - order.get(b.ticketId)!)
+      })
+    },
+
+    /** Live ticket clocks due within the horizon, or warned / breached, soonest first. */
+    async atRisk(
+      ctx: RequestContext,
+      q: { withinMinutes: number; state: 'all' | 'warning' | 'breached'; limit: number },
+    ): Promise<{ items: AtRiskItem[]; now: string }> {
+      const now = clock.now()
+      return database.withTenant(ctx.actor.tenantId, async (tx) => {
+        const found = await clockRepository.atRisk(tx, new Date(now.getTime() + q.withinMinutes * 60_000), q.state, q.limit)
+        const cals = await calendars.loadMany(
+          tx,
+          found.map((f) => f.clock.calendarId),
+        )
+        const items = found.map(({ clock: c, ticket: t, policyName }) => ({
+          ticketId: t.ticketId,
+          number: t.number,
+          priority: t.priority,
+          status: t.status as AtRiskItem['status'],
+          customerId: t.customerId,
+          queueId: t.queueId,
+          assigneeId: t.assigneeId,
+          policyName,
+          clock: toClockDto(c, cals.get(c.calendarId)!.compiled, now),
+        }))
+        // Breached first, then by time left.
+        items.sort((a, b) => Number(b.clock.breached) - Number(a.clock.breached) || a.clock.remainingMinutes - b.clock.remainingMinutes)
+        return { items, now: now.toISOString() }
+      })
+    },
+
+    /**
+     * Recomputes the due and warning instants of every open clock on a calendar (after its hours,
+     * holidays or time zone changed), in keyset batches, one transaction each. Thresholds the new
+     * instants put in the past are raised by the sweep. Returns the number of clocks recomputed.
+     */
+    async recomputeCalendar(tenantId: string, calendarId: string, batchSize = 2000): Promise<number> {
+      let after: string | null = null
+      let total = 0
+      for (;;) {
+        const now = clock.now().getTime()
+        const n: number = await database.withTenant(tenantId, async (tx) => {
+          const batch = await clockRepository.openOnCalendar(tx, calendarId, after, batchSize)
+          if (batch.length === 0) return 0
+          const { compiled } = await calendars.load(tx, calendarId)
+          const items = batch.map((c) => {
+            const target = 'workingDays' in c.spec ? targetMsOf(compiled, c.startedAt.getTime(), c.spec) : c.targetMs
+            return { id: c.id, targetMs: target, ...instantsOf(readClock(compiled, timingOf(c), target, c.warningFraction, now)) }
+          })
+          await clockRepository.updateInstants(tx, items)
+          after = batch.at(-1)!.id
+          return batch.length
+        })
+        total += n
+        if (n < batchSize) return total
+      }
+    },
+
+    /** Re-selects the policy and re-reads the clocks of every ticket on a policy (after it was edited). */
+    async recomputePolicy(tenantId: string, policyId: string): Promise<number> {
+      const tickets = await database.withTenant(tenantId, (tx) => ticketRepository.byPolicy(tx, policyId))
+      for (const t of tickets) {
+        const touched = await database.withTenant(tenantId, async (tx) => {
+          const fresh = await ticketRepository.find(tx, t.ticketId, { lock: true })
+          return fresh ? ticketClocks.reselect(tx, fresh, clock.now()) : []
+        })
+        await afterCommit(tenantId, touched)
+      }
+      return tickets.length
+    },
+
+    /** Does the tenant have this calendar (for jobs that outlive it)? */
+    calendarExists: (tenantId: string, calendarId: string) =>
+      database.withTenant(tenantId, async (tx) => !!(await calendarRepository.find(tx, calendarId))),
+
+    afterCommit,
+  }
+}
+
+export type TicketSlaService = ReturnType<typeof createTicketSlaService>
