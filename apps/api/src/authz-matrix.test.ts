@@ -97,7 +97,8 @@ describe('authorisation matrix', () => {
     }
     expect(failures).toEqual([])
     expect(checked).toBeGreaterThanOrEqual(Role.options.length * 30)
-  })
+    // every role × every route, sequentially: grows with the API (≈1,000 requests with tickets)
+  }, 300_000)
 
   it('administrative permissions belong to admin alone; customer contacts use the portal and their own tickets', () => {
     const adminOnly: Permission[] = ['users.manage', 'teams.manage', 'tenant.manage', 'audit.read']
