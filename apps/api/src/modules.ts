@@ -11,10 +11,10 @@ import { createFileStorage, type FileStorage } from './platform/files/index.ts'
 import type { JobDefinition, Jobs } from './platform/jobs/types.ts'
 import type { RealtimePublisher, TopicAuthorizer } from './platform/realtime/types.ts'
 import { createCustomersModule, findCustomerSummary } from './modules/customers/index.ts'
+import { createDevicesModule, findDeviceSummary } from './modules/devices/index.ts'
 import { createDispatchModule } from './modules/dispatch/index.ts'
 import { createIdentityModule } from './modules/identity/index.ts'
 import { createTicketsModule } from './modules/tickets/index.ts'
-import { createSlaModule } from './modules/sla/index.ts'
 
 export interface PlatformDeps {
   config: Config
@@ -47,18 +47,21 @@ export function createModules(platform: PlatformDeps) {
   const dispatch = createDispatchModule(deps)
   const tickets = createTicketsModule(deps, {
     findCustomer: (tx, _tenantId, id) => findCustomerSummary(tx, id),
-    // no devices module yet: a ticket cannot name a device until it exists
-    findDevice: () => Promise.resolve(undefined),
+    findDevice: (tx, _tenantId, id) => findDeviceSummary(tx, id, deps.clock.now()),
   })
-  const sla = createSlaModule(deps)
-  const routes: RoutesPlugin[] = [identity.routes, customers.routes, dispatch.routes, tickets.routes, ...sla.routes]
+  const devices = createDevicesModule(deps, {
+    tickets,
+    serviceHistory: async (ctx, deviceId) =>
+      (await tickets.service.list(ctx, { deviceId, sort: 'createdAt', order: 'desc', limit: 200 })).items,
+  })
+  const routes: RoutesPlugin[] = [identity.routes, customers.routes, devices.routes, dispatch.routes, tickets.routes]
   /** Reactions to domain events, run by the worker (see platform/events). */
-  const listeners: EventListener[] = [...sla.listeners]
+  const listeners: EventListener[] = []
   /** Jobs each module declares, run by the worker (see platform/jobs). */
-  const jobs: JobDefinition[] = [...sla.jobs]
+  const jobs: JobDefinition[] = []
   /** Who may subscribe to which realtime topics (see platform/realtime). */
   const topics: TopicAuthorizer[] = [...tickets.topics]
-  return { deps, identity, customers, tickets, sla, authenticator: identity.authenticator, routes, listeners, jobs, topics }
+  return { deps, identity, customers, devices, tickets, authenticator: identity.authenticator, routes, listeners, jobs, topics }
 }
 
 export type Modules = ReturnType<typeof createModules>

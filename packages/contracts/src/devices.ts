@@ -128,7 +128,7 @@ export const DeviceServiceRecord = z.object({
   status: z.string(),
   priority: z.string().nullable(),
   createdAt: z.iso.datetime(),
-  closedAt: z.iso.datetime().nullable(),
+  updatedAt: z.iso.datetime(),
 })
 export type DeviceServiceRecord = z.infer<typeof DeviceServiceRecord>
 

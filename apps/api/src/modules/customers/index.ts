@@ -47,6 +47,21 @@ export async function findCustomerSummary(tx: DbOrTx, id: string): Promise<Custo
   }
 }
 
+/** Summaries of several customers at once (lists of devices, tickets), by id. */
+export async function findCustomerSummaries(
+  tx: DbOrTx,
+  ids: readonly string[],
+): Promise<Map<string, Omit<CustomerSummary, 'accountManager'>>> {
+  const rows = await customerRepository.findByIds(tx, [...new Set(ids)])
+  return new Map(rows.map((c) => [c.id, { id: c.id, code: c.code, name: c.name, kind: c.kind, tier: c.tier, tags: c.tags }]))
+}
+
+/** Ids of customers whose name, number, tag or contact matches a search text (at most 200). */
+export async function searchCustomerIds(tx: DbOrTx, q: string): Promise<string[]> {
+  const { items } = await customerRepository.list(tx, { q, sort: 'name', limit: 200, offset: 0 })
+  return items.map((c) => c.id)
+}
+
 /** A contact with its personal data in full: callers decide what to show (mask with maskPhone / maskEmail). */
 export interface ContactSummary {
   id: string
