@@ -8,6 +8,7 @@ import {
   DashboardOutlined,
   InboxOutlined,
   LineChartOutlined,
+  ProfileOutlined,
   RollbackOutlined,
   SettingOutlined,
   TeamOutlined,
@@ -34,7 +35,7 @@ function useNav(): { main: NavItem[]; admin: NavItem[] } {
   const { t } = useTranslation()
   return {
     main: [
-      { path: '/', label: t('nav.workbench'), icon: <DashboardOutlined /> },
+      { path: '/workbench', label: t('nav.workbench'), icon: <DashboardOutlined /> },
       { path: '/tickets', label: t('nav.tickets'), icon: <InboxOutlined />, permission: 'tickets.read' },
       { path: '/dispatch', label: t('nav.dispatch'), icon: <CarOutlined />, permission: 'dispatch.read' },
       { path: '/parts', label: t('nav.parts'), icon: <AppstoreOutlined />, permission: 'parts.read' },
@@ -45,6 +46,7 @@ function useNav(): { main: NavItem[]; admin: NavItem[] } {
     admin: [
       { path: '/admin/users', label: t('nav.users'), icon: <UserOutlined />, permission: 'users.read' },
       { path: '/admin/teams', label: t('nav.teams'), icon: <TeamOutlined />, permission: 'users.read' },
+      { path: '/admin/tickets', label: t('nav.ticketConfig'), icon: <ProfileOutlined />, permission: 'tickets.configure' },
     ],
   }
 }

@@ -2,7 +2,7 @@
 // the login page and the shell it needs.
 import type { Permission } from '@aftercare/contracts'
 import type { ComponentType } from 'react'
-import { Outlet, createBrowserRouter, type RouteObject } from 'react-router'
+import { Navigate, Outlet, createBrowserRouter, type RouteObject } from 'react-router'
 import { FullPageSpin, RequirePermission, ShellGate, SignedOutOnly } from './guards.tsx'
 import { NotFoundPage } from './NotFoundPage.tsx'
 
@@ -40,6 +40,12 @@ export const routes: RouteObject[] = [
         lazy: lazy(async () => (await import('./PortalLayout.tsx')).PortalLayout),
         children: [
           page('', async () => (await import('../features/portal/PortalHomePage.tsx')).PortalHomePage),
+          page(
+            'tickets/new',
+            async () => (await import('../features/portal/PortalNewTicketPage.tsx')).PortalNewTicketPage,
+            'tickets.create',
+          ),
+          page('tickets/:id', async () => (await import('../features/portal/PortalTicketPage.tsx')).PortalTicketPage, 'tickets.read'),
           page('profile', profile),
           { path: '*', element: <NotFoundPage /> },
         ],
@@ -67,8 +73,11 @@ export const routes: RouteObject[] = [
       {
         lazy: lazy(async () => (await import('./StaffLayout.tsx')).StaffLayout),
         children: [
-          page('', async () => (await import('../features/workbench/WorkbenchPage.tsx')).WorkbenchPage),
+          { index: true, element: <Navigate to="/workbench" replace /> },
+          page('workbench', async () => (await import('../features/workbench/WorkbenchPage.tsx')).WorkbenchPage),
           page('tickets', async () => (await import('../features/tickets/TicketsPage.tsx')).TicketsPage, 'tickets.read'),
+          page('tickets/new', async () => (await import('../features/tickets/NewTicketPage.tsx')).NewTicketPage, 'tickets.create'),
+          page('tickets/:id', async () => (await import('../features/tickets/TicketDetailPage.tsx')).TicketDetailPage, 'tickets.read'),
           page('dispatch', async () => (await import('../features/dispatch/DispatchPage.tsx')).DispatchPage, 'dispatch.read'),
           page('parts', async () => (await import('../features/parts/PartsPage.tsx')).PartsPage, 'parts.read'),
           page('rma', async () => (await import('../features/rma/RmaPage.tsx')).RmaPage, 'rma.read'),
@@ -77,6 +86,11 @@ export const routes: RouteObject[] = [
           page('profile', profile),
           page('admin/users', async () => (await import('../features/admin/UsersPage.tsx')).UsersPage, 'users.read'),
           page('admin/teams', async () => (await import('../features/admin/TeamsPage.tsx')).TeamsPage, 'users.read'),
+          page(
+            'admin/tickets',
+            async () => (await import('../features/tickets/config/TicketConfigPage.tsx')).TicketConfigPage,
+            'tickets.configure',
+          ),
           { path: '*', element: <NotFoundPage /> },
         ],
       },

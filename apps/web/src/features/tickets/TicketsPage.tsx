@@ -1,13 +1,16 @@
+// Every ticket the user may see, with the full set of filters and saved views.
+import { Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
-import { ComingSoon } from '../../shared/ui/ComingSoon.tsx'
+import { TicketWorkList } from './TicketWorkList.tsx'
 
 export function TicketsPage() {
   const { t } = useTranslation()
   return (
-    <ComingSoon
-      title={t('pages.tickets.title')}
-      description={t('pages.tickets.description')}
-      points={[t('pages.tickets.point1'), t('pages.tickets.point2'), t('pages.tickets.point3')]}
-    />
+    <div>
+      <Typography.Title level={3} style={{ marginTop: 0 }}>
+        {t('pages.tickets.title')}
+      </Typography.Title>
+      <TicketWorkList withTabs={false} />
+    </div>
   )
 }

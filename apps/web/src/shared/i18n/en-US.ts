@@ -1,7 +1,9 @@
 // English — same keys as zh-CN.ts (the type and a unit test both check it).
 import type { Catalog } from './zh-CN.ts'
+import { ticketErrorsEnUS, ticketsEnUS } from './tickets.en-US.ts'
 
 export const enUS: Catalog = {
+  ...ticketsEnUS,
   app: {
     name: 'Aftercare Service',
     footer: 'Aftercare · open-source after-sales service platform',
@@ -33,6 +35,7 @@ export const enUS: Catalog = {
     admin: 'Administration',
     users: 'Users',
     teams: 'Teams',
+    ticketConfig: 'Ticket configuration',
     profile: 'My profile',
   },
   auth: {
@@ -311,6 +314,7 @@ export const enUS: Catalog = {
     scopes: 'Includes permissions you do not have',
   },
   errors: {
+    ...ticketErrorsEnUS,
     unexpected: 'Something unexpected went wrong; please try again later',
     network: 'Cannot reach the server; check your network and try again',
     withDetail: 'That did not work: {{message}}',

@@ -1,5 +1,7 @@
 // 简体中文 — the default catalog; en-US.ts must have exactly the same keys (checked by a test).
+import { ticketErrorsZhCN, ticketsZhCN } from './tickets.zh-CN.ts'
 export const zhCN = {
+  ...ticketsZhCN,
   app: {
     name: 'Aftercare 售后服务',
     footer: 'Aftercare · 开源售后服务平台',
@@ -31,6 +33,7 @@ export const zhCN = {
     admin: '系统管理',
     users: '用户管理',
     teams: '团队管理',
+    ticketConfig: '工单配置',
     profile: '个人设置',
   },
   auth: {
@@ -309,6 +312,7 @@ export const zhCN = {
     scopes: '包含您自己没有的权限',
   },
   errors: {
+    ...ticketErrorsZhCN,
     unexpected: '发生了意外错误，请稍后重试',
     network: '无法连接服务器，请检查网络后重试',
     withDetail: '操作失败：{{message}}',

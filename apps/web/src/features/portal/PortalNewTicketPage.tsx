@@ -1,0 +1,115 @@
+// A customer submits a service request: what kind, which category (with that category's questions
+// meant for customers), a subject and a description; open requests that look alike are shown first.
+import { Ticket, type CreateTicketBody } from '@aftercare/contracts'
+import { App, Button, Card, Cascader, Col, Form, Input, Row, Select, Space, Typography } from 'antd'
+import { useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { useNavigate } from 'react-router'
+import { api } from '../../shared/api/client.ts'
+import { applyFieldErrors, errorMessage } from '../../shared/api/errors.ts'
+import { categoryTree } from '../tickets/categories.ts'
+import { CustomFieldInputs, filledCustomFields } from '../tickets/CustomFieldInputs.tsx'
+import { SimilarOpenTickets } from '../tickets/NewTicketPage.tsx'
+import { ticketsPath, useTicketCategories, useTicketTypes } from '../tickets/tickets.api.ts'
+
+interface Values {
+  typeId: string
+  categoryPath?: string[]
+  subject: string
+  description?: string
+  urgency: number
+  customFields?: Record<string, unknown>
+}
+
+export function PortalNewTicketPage() {
+  const { t } = useTranslation()
+  const { message } = App.useApp()
+  const navigate = useNavigate()
+  const [form] = Form.useForm<Values>()
+  const types = useTicketTypes()
+  const categories = useTicketCategories()
+  const [busy, setBusy] = useState(false)
+  const typeId = Form.useWatch('typeId', form)
+  const path = Form.useWatch('categoryPath', form)
+  const subject = Form.useWatch('subject', form) ?? ''
+  const all = categories.data ?? []
+  const category = all.find((c) => c.id === path?.[path.length - 1])
+  const activeTypes = (types.data ?? []).filter((ty) => ty.active).sort((a, b) => a.sortOrder - b.sortOrder)
+
+  const submit = async (v: Values) => {
+    const categoryId = v.categoryPath?.length ? v.categoryPath[v.categoryPath.length - 1] : undefined
+    const body: CreateTicketBody = {
+      subject: v.subject,
+      description: v.description ?? '',
+      typeId: v.typeId,
+      urgency: v.urgency,
+      customFields: filledCustomFields(v.customFields),
+      ...(categoryId ? { categoryId } : {}),
+    }
+    setBusy(true)
+    try {
+      const created = await api(ticketsPath, Ticket, { method: 'POST', body })
+      message.success(t('portalTickets.submitted', { number: created.number }))
+      void navigate(`/portal/tickets/${created.id}`, { replace: true })
+    } catch (e) {
+      if (!applyFieldErrors(t, form, e, ['typeId', 'categoryId', 'subject', 'description', 'urgency', 'customFields']))
+        message.error(errorMessage(t, e))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <div>
+      <Typography.Title level={3} style={{ marginTop: 0 }}>
+        {t('portalTickets.new')}
+      </Typography.Title>
+      <Row gutter={16}>
+        <Col xs={24} lg={16}>
+          <Card>
+            <Form form={form} name="portalTicket" layout="vertical" initialValues={{ urgency: 2 }} onFinish={(v) => void submit(v)}>
+              <Form.Item name="typeId" label={t('portalTickets.type')} rules={[{ required: true, message: t('validation.required') }]}>
+                <Select
+                  options={activeTypes.map((ty) => ({ value: ty.id, label: ty.name }))}
+                  onChange={() => form.setFieldValue('categoryPath', undefined)}
+                  data-testid="portal-type"
+                />
+              </Form.Item>
+              <Form.Item name="categoryPath" label={t('tickets.fields.category')}>
+                <Cascader
+                  changeOnSelect
+                  options={categoryTree(all, { typeId })}
+                  placeholder={t('tickets.pickCategory')}
+                  data-testid="portal-category"
+                />
+              </Form.Item>
+              <Form.Item
+                name="subject"
+                label={t('portalTickets.subject')}
+                rules={[{ required: true, whitespace: true, message: t('validation.required') }, { max: 200 }]}
+              >
+                <Input maxLength={200} placeholder={t('portalTickets.subjectPlaceholder')} data-testid="portal-subject" />
+              </Form.Item>
+              <Form.Item name="description" label={t('portalTickets.description')} rules={[{ max: 20000 }]}>
+                <Input.TextArea rows={6} placeholder={t('portalTickets.descriptionPlaceholder')} data-testid="portal-description" />
+              </Form.Item>
+              <CustomFieldInputs fields={category?.form ?? []} audience="customer" />
+              <Form.Item name="urgency" label={t('portalTickets.urgency')}>
+                <Select options={[1, 2, 3].map((n) => ({ value: n, label: t(`portalTickets.urgencyOption.${n}`) }))} />
+              </Form.Item>
+              <Space>
+                <Button type="primary" htmlType="submit" loading={busy} data-testid="portal-submit">
+                  {t('portalTickets.submit')}
+                </Button>
+                <Button onClick={() => void navigate('/portal')}>{t('common.cancel')}</Button>
+              </Space>
+            </Form>
+          </Card>
+        </Col>
+        <Col xs={24} lg={8}>
+          <SimilarOpenTickets subject={subject} linkTo={(id) => `/portal/tickets/${id}`} />
+        </Col>
+      </Row>
+    </div>
+  )
+}
