@@ -18,7 +18,10 @@ export interface TicketWorld {
   contactB: Client
 }
 
-export async function ok<T = Record<string, unknown>>(res: Promise<{ statusCode: number; body: string; json(): unknown }>, status = 200): Promise<T> {
+export async function ok<T = Record<string, unknown>>(
+  res: Promise<{ statusCode: number; body: string; json(): unknown }>,
+  status = 200,
+): Promise<T> {
   const r = await res
   expect(r.statusCode, r.body).toBe(status)
   return r.json() as T
@@ -31,7 +34,9 @@ export async function buildTicketWorld(rt: TestRuntime): Promise<TicketWorld> {
   const agent2 = await loginAs(rt, tenant, 'agent_l2', { name: '二线支持 刘洋' })
   const repair = (await ok<{ id: string }>(admin.post('/api/tickets/types', { code: 'repair', name: '报修' }), 201)).id
   const consult = (await ok<{ id: string }>(admin.post('/api/tickets/types', { code: 'consult', name: '咨询', sortOrder: 1 }), 201)).id
-  const queue = (await ok<{ id: string }>(admin.post('/api/tickets/queues', { name: '一线服务组', tier: 'L1', memberIds: [agent.user.id] }), 201)).id
+  const queue = (
+    await ok<{ id: string }>(admin.post('/api/tickets/queues', { name: '一线服务组', tier: 'L1', memberIds: [agent.user.id] }), 201)
+  ).id
   const category = (
     await ok<{ id: string }>(
       admin.post('/api/tickets/categories', {
@@ -40,7 +45,15 @@ export async function buildTicketWorld(rt: TestRuntime): Promise<TicketWorld> {
         defaultQueueId: queue,
         form: [
           { key: 'model', label: '型号', type: 'text', required: true },
-          { key: 'symptom', label: '故障现象', type: 'select', options: [{ value: 'no_cooling', label: '不制冷' }, { value: 'noise', label: '噪音大' }] },
+          {
+            key: 'symptom',
+            label: '故障现象',
+            type: 'select',
+            options: [
+              { value: 'no_cooling', label: '不制冷' },
+              { value: 'noise', label: '噪音大' },
+            ],
+          },
           { key: 'units', label: '台数', type: 'number', min: 1, max: 100 },
           { key: 'internal_code', label: '内部编码', type: 'text', visibleToCustomer: false },
         ],
@@ -69,7 +82,10 @@ export interface TicketJson {
 
 /** A repair ticket for customer A by the agent (overrides go into the body). */
 export function newTicket(w: TicketWorld, body: Record<string, unknown> = {}) {
-  return ok<TicketJson>(w.agent.post('/api/tickets', { subject: '空调不制冷', typeId: w.types.repair, customerId: w.customerA, ...body }), 201)
+  return ok<TicketJson>(
+    w.agent.post('/api/tickets', { subject: '空调不制冷', typeId: w.types.repair, customerId: w.customerA, ...body }),
+    201,
+  )
 }
 
 export async function outboxOf(rt: TestRuntime, ticketId: string) {

@@ -13,8 +13,21 @@ afterAll(() => rt?.close())
 
 describe('creating tickets', () => {
   it('numbers tickets SR-{year}-{seq:6}, derives the priority from impact × urgency, and records event, audit and timeline', async () => {
-    const t = await newTicket(w, { impact: 1, urgency: 1, categoryId: w.category, customFields: { model: 'KFR-35GW' }, description: '三楼机房空调不制冷，温度已到32度' })
-    expect(t).toMatchObject({ status: 'new', priority: 'P0', tier: 'L1', channel: 'workbench', queueId: w.queue, customFields: { model: 'KFR-35GW' } })
+    const t = await newTicket(w, {
+      impact: 1,
+      urgency: 1,
+      categoryId: w.category,
+      customFields: { model: 'KFR-35GW' },
+      description: '三楼机房空调不制冷，温度已到32度',
+    })
+    expect(t).toMatchObject({
+      status: 'new',
+      priority: 'P0',
+      tier: 'L1',
+      channel: 'workbench',
+      queueId: w.queue,
+      customFields: { model: 'KFR-35GW' },
+    })
     expect(t.number).toMatch(/^SR-2026-\d{6}$/)
     const second = await newTicket(w)
     expect(Number(second.number.slice(-6))).toBe(Number(t.number.slice(-6)) + 1)
@@ -36,7 +49,10 @@ describe('creating tickets', () => {
       channel: 'workbench',
       createdAt: '2026-03-02T02:00:00.000Z',
     })
-    const audit = await rt.database.query<{ action: string; actor_id: string }>(`select action, actor_id from audit_log where entity_type = 'ticket' and entity_id = $1`, [t.id])
+    const audit = await rt.database.query<{ action: string; actor_id: string }>(
+      `select action, actor_id from audit_log where entity_type = 'ticket' and entity_id = $1`,
+      [t.id],
+    )
     expect(audit).toEqual([{ action: 'ticket.created', actor_id: w.agent.user.id }])
     const timeline = await ok<{ items: { kind: string; actorName: string }[] }>(w.agent.get(`/api/tickets/${t.id}/timeline`))
     expect(timeline.items).toMatchObject([{ kind: 'created', actorName: '一线客服 张丽' }])
@@ -52,7 +68,9 @@ describe('creating tickets', () => {
     })
     expect(res.statusCode).toBe(422)
     const paths = res.json().issues.map((i: { path: string }) => i.path)
-    expect(paths).toEqual(expect.arrayContaining(['customFields.model', 'customFields.symptom', 'customFields.units', 'customFields.colour']))
+    expect(paths).toEqual(
+      expect.arrayContaining(['customFields.model', 'customFields.symptom', 'customFields.units', 'customFields.colour']),
+    )
   })
 
   it('refuses an unknown type, customer or category with 422 naming the field, and a bad body with 400', async () => {
@@ -69,20 +87,34 @@ describe('creating tickets', () => {
     await bad({ customerId: undefined }, 'customerId')
     const res = await w.agent.post('/api/tickets', { subject: '', typeId: 'x', impact: 9 })
     expect(res.statusCode).toBe(400)
-    expect(res.json().issues.map((i: { path: string }) => i.path)).toEqual(expect.arrayContaining(['body.subject', 'body.typeId', 'body.impact']))
+    expect(res.json().issues.map((i: { path: string }) => i.path)).toEqual(
+      expect.arrayContaining(['body.subject', 'body.typeId', 'body.impact']),
+    )
   })
 })
 
 describe('customer contacts', () => {
   it('create for their own organisation only, see only it, and never internal notes', async () => {
     const mine = await ok<TicketJson>(
-      w.contactA.post('/api/tickets', { subject: '打印机卡纸', typeId: w.types.repair, categoryId: w.category, customFields: { model: 'HP M404' } }),
+      w.contactA.post('/api/tickets', {
+        subject: '打印机卡纸',
+        typeId: w.types.repair,
+        categoryId: w.category,
+        customFields: { model: 'HP M404' },
+      }),
       201,
     )
     expect(mine).toMatchObject({ customerId: w.customerA, channel: 'portal', requesterId: w.contactA.user.id, requesterName: '吴娜' })
-    expect((await w.contactA.post('/api/tickets', { subject: '越权', typeId: w.types.repair, customerId: w.customerB })).statusCode).toBe(404)
+    expect((await w.contactA.post('/api/tickets', { subject: '越权', typeId: w.types.repair, customerId: w.customerB })).statusCode).toBe(
+      404,
+    )
     // a staff-only field is not part of the customer's form
-    const hidden = await w.contactA.post('/api/tickets', { subject: '字段', typeId: w.types.repair, categoryId: w.category, customFields: { model: 'x', internal_code: 'A1' } })
+    const hidden = await w.contactA.post('/api/tickets', {
+      subject: '字段',
+      typeId: w.types.repair,
+      categoryId: w.category,
+      customFields: { model: 'x', internal_code: 'A1' },
+    })
     expect(hidden.statusCode).toBe(422)
     expect(hidden.json().issues[0].path).toBe('customFields.internal_code')
 
@@ -97,7 +129,8 @@ describe('customer contacts', () => {
     expect((await w.contactA.post(`/api/tickets/${mine.id}/messages`, { body: '内部', visibility: 'internal' })).statusCode).toBe(403)
 
     // the other organisation's contact: 404 on every ticket endpoint, and nothing in lists
-    for (const url of ['', '/messages', '/timeline', '/links']) expect((await w.contactB.get(`/api/tickets/${mine.id}${url}`)).statusCode).toBe(404)
+    for (const url of ['', '/messages', '/timeline', '/links'])
+      expect((await w.contactB.get(`/api/tickets/${mine.id}${url}`)).statusCode).toBe(404)
     expect((await w.contactB.post(`/api/tickets/${mine.id}/messages`, { body: '看看' })).statusCode).toBe(404)
     expect((await w.contactB.post(`/api/tickets/${mine.id}/confirm`, {})).statusCode).toBe(404)
     expect((await w.contactB.post(`/api/tickets/${mine.id}/reopen`, { reason: 'x' })).statusCode).toBe(404)
@@ -108,6 +141,8 @@ describe('customer contacts', () => {
     expect(new Set(listA.items.map((t) => t.customerId))).toEqual(new Set([w.customerA]))
     // keyword search by a contact does not see internal notes
     expect((await ok<{ items: unknown[] }>(w.contactA.get(`/api/tickets?q=${encodeURIComponent('定影器')}`))).items).toEqual([])
-    expect((await ok<{ items: { id: string }[] }>(w.agent.get(`/api/tickets?q=${encodeURIComponent('定影器')}`))).items.map((t) => t.id)).toEqual([mine.id])
+    expect(
+      (await ok<{ items: { id: string }[] }>(w.agent.get(`/api/tickets?q=${encodeURIComponent('定影器')}`))).items.map((t) => t.id),
+    ).toEqual([mine.id])
   })
 })
