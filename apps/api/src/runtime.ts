@@ -4,7 +4,7 @@ import { systemClock, type Clock } from './platform/clock.ts'
 import type { Config } from './platform/config.ts'
 import { migrate, openDatabase, type Database } from './platform/db/index.ts'
 import { createModules, type Modules } from './modules.ts'
-import type { Jobs } from './platform/jobs/types.ts'
+import { createJobQueue, type JobQueue } from './platform/jobs/job-queue.ts'
 import { createRealtimeHub, type RealtimeHub } from './platform/realtime/hub.ts'
 import { createRealtimePublisher } from './platform/realtime/publisher.ts'
 import { realtimeRoutes } from './platform/realtime/routes.ts'
@@ -42,19 +42,19 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const log = opts.logger ?? createLogger(opts.config)
   const ownsDatabase = !opts.database
   const database = opts.database ?? (await openDatabase(opts.config))
+  let jobs: JobQueue | undefined
   try {
     if (ownsDatabase) {
       const applied = await migrate(database)
       if (applied.length) log.info({ applied }, 'database migrated')
     }
-    // TODO(platform): replaced by the pg-boss job queue.
-    const jobs: Jobs = {
-      send: () => Promise.reject(new Error('The job queue is not wired yet')),
-      cancel: () => Promise.resolve(),
-    }
+    const clock = opts.clock ?? systemClock
+    // Sending works in every process; only the worker runs handlers and cron schedules.
+    jobs = createJobQueue({ database, clock, log })
     // Publishing works in every process; only servers listen and hold WebSocket connections.
     const realtime = createRealtimePublisher(database)
-    const modules = createModules({ config: opts.config, database, clock: opts.clock ?? systemClock, log, jobs, realtime })
+    const modules = createModules({ config: opts.config, database, clock, log, jobs, realtime })
+    await jobs.start(modules.jobs, { worker: opts.worker })
     let built: Awaited<ReturnType<typeof buildApp>> | undefined
     let hub: RealtimeHub | undefined
     if (opts.http) {
@@ -80,10 +80,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       async close() {
         await hub?.close()
         await built?.app.close()
+        await jobs?.stop()
         if (ownsDatabase) await database.close()
       },
     }
   } catch (e) {
+    await jobs?.stop().catch(() => {})
     if (ownsDatabase) await database.close().catch(() => {})
     throw e
   }

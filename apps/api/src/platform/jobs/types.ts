@@ -1,4 +1,5 @@
 // What modules see of the job queue: they declare jobs (name + handler) and send them.
+import type { DbOrTx } from '../db/index.ts'
 
 export interface JobDefinition<T = Record<string, unknown>> {
   /** `module.verb`, e.g. `sla.flagBreaches`. Unique: boot fails on a duplicate or a job without handler. */
@@ -8,7 +9,9 @@ export interface JobDefinition<T = Record<string, unknown>> {
   /** Cron schedule (Asia/Shanghai unless `tz`), for recurring jobs. */
   cron?: string
   tz?: string
+  /** Retries after the first attempt before the job is dead-lettered (platform default 5). */
   retryLimit?: number
+  /** First retry delay; each further retry waits about twice as long (platform default 10 s, at most 1 h). */
   retryDelaySeconds?: number
 }
 
@@ -17,6 +20,12 @@ export interface SendOptions {
   startAfter?: Date | number
   /** At most one queued job per key (e.g. one SLA timer per ticket and target). */
   singletonKey?: string
+  /**
+   * Queue the job in this transaction: it exists only if the transaction commits. On the embedded
+   * database, a send from inside a transaction must pass it (its single connection would otherwise
+   * wait for the transaction that is waiting for the send).
+   */
+  tx?: DbOrTx
 }
 
 export interface Jobs {
@@ -24,4 +33,14 @@ export interface Jobs {
   send(name: string, data: Record<string, unknown>, opts?: SendOptions): Promise<string | null>
   /** Cancels a queued job by id (no-op when it already ran). */
   cancel(name: string, id: string): Promise<void>
+}
+
+/** A job that failed every attempt, kept for an administrator to inspect or retry. */
+export interface DeadJob {
+  id: string
+  name: string
+  data: Record<string, unknown>
+  /** The last error message. */
+  error: string | null
+  failedAt: Date
 }
