@@ -24,7 +24,8 @@ export function sameOriginUpgrade(req: FastifyRequest, publicUrl: string | undef
   } catch {
     return false
   }
-  return host === req.headers.host || (publicUrl !== undefined && host === new URL(publicUrl).host)
+  // req.host follows X-Forwarded-Host behind a trusted proxy (TRUST_PROXY)
+  return host === req.host || host === req.headers.host || (publicUrl !== undefined && host === new URL(publicUrl).host)
 }
 
 export function realtimeRoutes(hub: RealtimeHub, opts: { publicUrl?: string }) {
