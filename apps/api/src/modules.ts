@@ -14,7 +14,8 @@ import { createCustomersModule, findCustomerSummary } from './modules/customers/
 import { createDevicesModule, findDeviceSummary } from './modules/devices/index.ts'
 import { createDispatchModule } from './modules/dispatch/index.ts'
 import { createIdentityModule } from './modules/identity/index.ts'
-import { createTicketsModule } from './modules/tickets/index.ts'
+import { createNotificationsModule } from './modules/notifications/index.ts'
+import { createTicketsModule, ticketFacts } from './modules/tickets/index.ts'
 
 export interface PlatformDeps {
   config: Config
@@ -54,14 +55,15 @@ export function createModules(platform: PlatformDeps) {
     serviceHistory: async (ctx, deviceId) =>
       (await tickets.service.list(ctx, { deviceId, sort: 'createdAt', order: 'desc', limit: 200 })).items,
   })
-  const routes: RoutesPlugin[] = [identity.routes, customers.routes, devices.routes, dispatch.routes, tickets.routes]
+  const notifications = createNotificationsModule(deps, { tickets: ticketFacts })
+  const routes: RoutesPlugin[] = [identity.routes, customers.routes, devices.routes, dispatch.routes, notifications.routes, tickets.routes]
   /** Reactions to domain events, run by the worker (see platform/events). */
-  const listeners: EventListener[] = []
+  const listeners: EventListener[] = [...notifications.listeners]
   /** Jobs each module declares, run by the worker (see platform/jobs). */
-  const jobs: JobDefinition[] = []
+  const jobs: JobDefinition[] = [...notifications.jobs]
   /** Who may subscribe to which realtime topics (see platform/realtime). */
   const topics: TopicAuthorizer[] = [...tickets.topics]
-  return { deps, identity, customers, devices, tickets, authenticator: identity.authenticator, routes, listeners, jobs, topics }
+  return { deps, identity, customers, devices, tickets, notifications, authenticator: identity.authenticator, routes, listeners, jobs, topics }
 }
 
 export type Modules = ReturnType<typeof createModules>

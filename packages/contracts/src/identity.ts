@@ -46,6 +46,8 @@ export const Permission = z.enum([
   'knowledge.write',
   'reports.read',
   'sla.manage',
+  'notifications.configure',
+  'webhooks.manage',
   'portal.use',
   'field.use',
 ])

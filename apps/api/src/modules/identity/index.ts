@@ -12,6 +12,7 @@ import { userRoutes } from './users.routes.ts'
 import { createUsersService, type UsersService } from './users.service.ts'
 
 export { permissionsOf, rolePermissions, lockoutRule } from './identity.policy.ts'
+export { createSecretBox, type SecretBox } from './credentials.ts'
 export type { NewUser } from './users.service.ts'
 
 export interface IdentityModule {
@@ -47,6 +48,40 @@ export interface UserSummary {
 export async function findUserSummary(tx: DbOrTx, tenantId: string, userId: string): Promise<UserSummary | undefined> {
   const u = await identityRepository.findUserById(tx, tenantId, userId)
   return u ? { id: u.id, name: u.name, email: u.email, roles: u.roles, status: u.status, customerOrgId: u.customerOrgId } : undefined
+}
+
+/** A user as notifications address them: where to write and in which language. */
+export interface UserAddress {
+  id: string
+  name: string
+  email: string
+  phone: string | null
+  locale: 'zh-CN' | 'en-US'
+  roles: string[]
+  status: 'active' | 'disabled'
+  customerOrgId: string | null
+}
+
+/** Users by id, plus the active users holding any of `roles` (at most 500 per role), each once. */
+export async function findUserAddresses(tx: DbOrTx, tenantId: string, by: { ids?: string[]; roles?: string[] }): Promise<UserAddress[]> {
+  const found = new Map<string, UserAddress>()
+  const add = (u: Awaited<ReturnType<typeof identityRepository.findUserById>>) => {
+    if (u)
+      found.set(u.id, {
+        id: u.id,
+        name: u.name,
+        email: u.email,
+        phone: u.phone,
+        locale: u.locale,
+        roles: u.roles,
+        status: u.status,
+        customerOrgId: u.customerOrgId,
+      })
+  }
+  for (const id of new Set(by.ids ?? [])) add(await identityRepository.findUserById(tx, tenantId, id))
+  for (const role of by.roles ?? [])
+    for (const u of await identityRepository.listUsers(tx, tenantId, { role, status: 'active', limit: 500 })) add(u)
+  return [...found.values()]
 }
 
 /** True when the user exists in the tenant, is active and holds at least one of the roles. */

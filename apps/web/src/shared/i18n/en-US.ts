@@ -288,6 +288,8 @@ export const enUS: Catalog = {
     'knowledge.write': 'Edit knowledge',
     'reports.read': 'View reports',
     'sla.manage': 'Manage SLAs',
+    'notifications.configure': 'Configure notifications (templates, channels, delivery log)',
+    'webhooks.manage': 'Manage webhooks',
     'portal.use': 'Use the customer portal',
     'field.use': 'Use the engineer app',
   },

@@ -286,6 +286,8 @@ export const zhCN = {
     'knowledge.write': '编辑知识库',
     'reports.read': '查看报表',
     'sla.manage': '管理 SLA',
+    'notifications.configure': '配置通知（模板、渠道、投递记录）',
+    'webhooks.manage': '管理 Webhook',
     'portal.use': '使用客户门户',
     'field.use': '使用工程师端',
   },
