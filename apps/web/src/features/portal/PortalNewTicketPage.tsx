@@ -1,16 +1,16 @@
 // A customer submits a service request: what kind, which category (with that category's questions
 // meant for customers), a subject and a description; open requests that look alike are shown first.
 import { Ticket, type CreateTicketBody } from '@aftercare/contracts'
-import { App, Button, Card, Cascader, Col, Form, Input, Row, Select, Space, Typography } from 'antd'
+import { App, Button, Card, Col, Form, Input, Row, Select, Space, Typography } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useNavigate } from 'react-router'
 import { api } from '../../shared/api/client.ts'
 import { applyFieldErrors, errorMessage } from '../../shared/api/errors.ts'
-import { categoryTree } from '../tickets/categories.ts'
-import { CustomFieldInputs, filledCustomFields } from '../tickets/CustomFieldInputs.tsx'
+import { filledCustomFields } from '../tickets/CustomFieldInputs.tsx'
 import { SimilarOpenTickets } from '../tickets/NewTicketPage.tsx'
-import { ticketsPath, useTicketCategories, useTicketTypes } from '../tickets/tickets.api.ts'
+import { ticketsPath } from '../tickets/tickets.api.ts'
+import { CategoryField, CategoryFormFields, TypeField, categoryIdOf } from '../tickets/TypeCategoryFields.tsx'
 
 interface Values {
   typeId: string
@@ -26,18 +26,11 @@ export function PortalNewTicketPage() {
   const { message } = App.useApp()
   const navigate = useNavigate()
   const [form] = Form.useForm<Values>()
-  const types = useTicketTypes()
-  const categories = useTicketCategories()
   const [busy, setBusy] = useState(false)
-  const typeId = Form.useWatch('typeId', form)
-  const path = Form.useWatch('categoryPath', form)
   const subject = Form.useWatch('subject', form) ?? ''
-  const all = categories.data ?? []
-  const category = all.find((c) => c.id === path?.[path.length - 1])
-  const activeTypes = (types.data ?? []).filter((ty) => ty.active).sort((a, b) => a.sortOrder - b.sortOrder)
 
   const submit = async (v: Values) => {
-    const categoryId = v.categoryPath?.length ? v.categoryPath[v.categoryPath.length - 1] : undefined
+    const categoryId = categoryIdOf(v.categoryPath)
     const body: CreateTicketBody = {
       subject: v.subject,
       description: v.description ?? '',
@@ -68,21 +61,8 @@ export function PortalNewTicketPage() {
         <Col xs={24} lg={16}>
           <Card>
             <Form form={form} name="portalTicket" layout="vertical" initialValues={{ urgency: 2 }} onFinish={(v) => void submit(v)}>
-              <Form.Item name="typeId" label={t('portalTickets.type')} rules={[{ required: true, message: t('validation.required') }]}>
-                <Select
-                  options={activeTypes.map((ty) => ({ value: ty.id, label: ty.name }))}
-                  onChange={() => form.setFieldValue('categoryPath', undefined)}
-                  data-testid="portal-type"
-                />
-              </Form.Item>
-              <Form.Item name="categoryPath" label={t('tickets.fields.category')}>
-                <Cascader
-                  changeOnSelect
-                  options={categoryTree(all, { typeId })}
-                  placeholder={t('tickets.pickCategory')}
-                  data-testid="portal-category"
-                />
-              </Form.Item>
+              <TypeField label={t('portalTickets.type')} testId="portal-type" />
+              <CategoryField testId="portal-category" />
               <Form.Item
                 name="subject"
                 label={t('portalTickets.subject')}
@@ -93,7 +73,7 @@ export function PortalNewTicketPage() {
               <Form.Item name="description" label={t('portalTickets.description')} rules={[{ max: 20000 }]}>
                 <Input.TextArea rows={6} placeholder={t('portalTickets.descriptionPlaceholder')} data-testid="portal-description" />
               </Form.Item>
-              <CustomFieldInputs fields={category?.form ?? []} audience="customer" />
+              <CategoryFormFields audience="customer" />
               <Form.Item name="urgency" label={t('portalTickets.urgency')}>
                 <Select options={[1, 2, 3].map((n) => ({ value: n, label: t(`portalTickets.urgencyOption.${n}`) }))} />
               </Form.Item>

@@ -3,19 +3,19 @@
 // that look like the same problem (to avoid a duplicate).
 import { SimilarTickets, Ticket, TicketChannel, type CreateTicketBody } from '@aftercare/contracts'
 import { useQuery } from '@tanstack/react-query'
-import { App, Button, Card, Cascader, Col, Form, Input, List, Row, Select, Space, Tag, Typography } from 'antd'
+import { App, Button, Card, Col, Form, Input, List, Row, Select, Space, Typography } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useNavigate, useSearchParams } from 'react-router'
 import { api } from '../../shared/api/client.ts'
 import { applyFieldErrors, errorMessage } from '../../shared/api/errors.ts'
 import { can, useCurrentUser } from '../../shared/auth/session.ts'
-import { categoryTree } from './categories.ts'
-import { CustomFieldInputs, filledCustomFields } from './CustomFieldInputs.tsx'
+import { filledCustomFields } from './CustomFieldInputs.tsx'
 import { CustomerSelect, DeviceSelect, useDebounced } from './pickers.tsx'
 import { useImpactUrgencyOptions } from './TicketFieldsPanel.tsx'
 import { PriorityTag, StatusTag } from './TicketTags.tsx'
-import { ticketsPath, usePriorityMatrix, useStaffDirectory, useTicketCategories, useTicketQueues, useTicketTypes } from './tickets.api.ts'
+import { CategoryField, CategoryFormFields, TypeField, categoryIdOf } from './TypeCategoryFields.tsx'
+import { ticketsPath, usePriorityMatrix, useStaffDirectory, useTicketQueues } from './tickets.api.ts'
 
 interface Values {
   customerId: string
@@ -112,26 +112,19 @@ export function NewTicketPage() {
   const navigate = useNavigate()
   const [params] = useSearchParams()
   const [form] = Form.useForm<Values>()
-  const types = useTicketTypes()
-  const categories = useTicketCategories()
   const queues = useTicketQueues()
   const matrix = usePriorityMatrix()
   const { staff } = useStaffDirectory()
   const options = useImpactUrgencyOptions()
   const [busy, setBusy] = useState(false)
   const customerId = Form.useWatch('customerId', form)
-  const typeId = Form.useWatch('typeId', form)
-  const path = Form.useWatch('categoryPath', form)
   const subject = Form.useWatch('subject', form) ?? ''
   const impact = Form.useWatch('impact', form) ?? 3
   const urgency = Form.useWatch('urgency', form) ?? 2
-  const all = categories.data ?? []
-  const category = all.find((c) => c.id === path?.[path.length - 1])
   const priority = matrix.data?.data.matrix[impact - 1]?.[urgency - 1]
-  const activeTypes = (types.data ?? []).filter((ty) => ty.active).sort((a, b) => a.sortOrder - b.sortOrder)
 
   const submit = async (v: Values) => {
-    const categoryId = v.categoryPath?.length ? v.categoryPath[v.categoryPath.length - 1] : undefined
+    const categoryId = categoryIdOf(v.categoryPath)
     const body: CreateTicketBody = {
       subject: v.subject,
       description: v.description ?? '',
@@ -199,24 +192,10 @@ export function NewTicketPage() {
                   </Form.Item>
                 </Col>
                 <Col xs={24} md={12}>
-                  <Form.Item name="typeId" label={t('tickets.fields.type')} rules={[{ required: true, message: t('validation.required') }]}>
-                    <Select
-                      options={activeTypes.map((ty) => ({ value: ty.id, label: ty.name }))}
-                      onChange={() => form.setFieldValue('categoryPath', undefined)}
-                      notFoundContent={t('tickets.noTypes')}
-                      data-testid="new-type"
-                    />
-                  </Form.Item>
+                  <TypeField label={t('tickets.fields.type')} testId="new-type" />
                 </Col>
                 <Col xs={24} md={12}>
-                  <Form.Item name="categoryPath" label={t('tickets.fields.category')}>
-                    <Cascader
-                      changeOnSelect
-                      options={categoryTree(all, { typeId })}
-                      placeholder={t('tickets.pickCategory')}
-                      data-testid="new-category"
-                    />
-                  </Form.Item>
+                  <CategoryField testId="new-category" />
                 </Col>
               </Row>
               <Form.Item
@@ -229,7 +208,7 @@ export function NewTicketPage() {
               <Form.Item name="description" label={t('tickets.fields.description')} rules={[{ max: 20000 }]}>
                 <Input.TextArea rows={5} data-testid="new-description" />
               </Form.Item>
-              <CustomFieldInputs fields={category?.form ?? []} />
+              <CategoryFormFields />
               <Row gutter={12}>
                 <Col xs={12} md={6}>
                   <Form.Item name="impact" label={t('tickets.fields.impact')}>
@@ -305,12 +284,6 @@ export function NewTicketPage() {
         </Col>
         <Col xs={24} xl={8}>
           <SimilarOpenTickets customerId={customerId} subject={subject} linkTo={(id) => `/tickets/${id}`} />
-          {category && category.form.length > 0 && (
-            <Card size="small" style={{ marginTop: 16 }}>
-              <Typography.Text type="secondary">{t('tickets.categoryFormHint', { name: category.name })}</Typography.Text>{' '}
-              <Tag>{category.form.length}</Tag>
-            </Card>
-          )}
         </Col>
       </Row>
     </div>

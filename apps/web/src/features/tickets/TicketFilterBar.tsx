@@ -10,6 +10,39 @@ import { useStaffDirectory, useTicketCategories, useTicketQueues, useTicketTypes
 
 export type Filters = Omit<TicketFilters, 'tab'>
 
+/** A multiple choice filter: nothing chosen means no filter. */
+function MultiFilter<T extends string>({
+  width,
+  placeholder,
+  value,
+  onChange,
+  options,
+  testId,
+}: {
+  width: number
+  placeholder: string
+  value: T[] | undefined
+  onChange: (v: T[] | undefined) => void
+  options: { value: T; label: string }[]
+  testId?: string
+}) {
+  return (
+    <Form.Item>
+      <Select
+        mode="multiple"
+        allowClear
+        maxTagCount="responsive"
+        style={{ width }}
+        placeholder={placeholder}
+        value={value ?? []}
+        onChange={(v: T[]) => onChange(v.length ? v : undefined)}
+        options={options}
+        data-testid={testId}
+      />
+    </Form.Item>
+  )
+}
+
 export function TicketFilterBar({
   value,
   onChange,
@@ -29,7 +62,6 @@ export function TicketFilterBar({
   const [q, setQ] = useState(value.q ?? '')
   useEffect(() => setQ(value.q ?? ''), [value.q])
   const set = (patch: Partial<Filters>) => onChange({ ...value, ...patch })
-  const multi = <T,>(v: T[]) => (v.length ? v : undefined)
 
   return (
     <Form layout="inline" style={{ rowGap: 8 }} data-testid="ticket-filters">
@@ -48,43 +80,28 @@ export function TicketFilterBar({
           data-testid="ticket-search"
         />
       </Form.Item>
-      <Form.Item>
-        <Select
-          mode="multiple"
-          allowClear
-          maxTagCount="responsive"
-          style={{ width: 180 }}
-          placeholder={t('tickets.fields.status')}
-          value={value.status ?? []}
-          onChange={(v: TicketStatus[]) => set({ status: multi(v) })}
-          options={TicketStatus.options.map((s) => ({ value: s, label: t(`tickets.status.${s}`) }))}
-          data-testid="filter-status"
-        />
-      </Form.Item>
-      <Form.Item>
-        <Select
-          mode="multiple"
-          allowClear
-          maxTagCount="responsive"
-          style={{ width: 140 }}
-          placeholder={t('tickets.fields.priority')}
-          value={value.priority ?? []}
-          onChange={(v: TicketPriority[]) => set({ priority: multi(v) })}
-          options={TicketPriority.options.map((p) => ({ value: p, label: p }))}
-        />
-      </Form.Item>
-      <Form.Item>
-        <Select
-          mode="multiple"
-          allowClear
-          maxTagCount="responsive"
-          style={{ width: 150 }}
-          placeholder={t('tickets.fields.type')}
-          value={value.typeId ?? []}
-          onChange={(v: string[]) => set({ typeId: multi(v) })}
-          options={(types.data ?? []).map((ty) => ({ value: ty.id, label: ty.name }))}
-        />
-      </Form.Item>
+      <MultiFilter
+        width={180}
+        placeholder={t('tickets.fields.status')}
+        value={value.status}
+        onChange={(status) => set({ status })}
+        options={TicketStatus.options.map((s) => ({ value: s, label: t(`tickets.status.${s}`) }))}
+        testId="filter-status"
+      />
+      <MultiFilter
+        width={140}
+        placeholder={t('tickets.fields.priority')}
+        value={value.priority}
+        onChange={(priority) => set({ priority })}
+        options={TicketPriority.options.map((p) => ({ value: p, label: p }))}
+      />
+      <MultiFilter
+        width={150}
+        placeholder={t('tickets.fields.type')}
+        value={value.typeId}
+        onChange={(typeId) => set({ typeId })}
+        options={(types.data ?? []).map((ty) => ({ value: ty.id, label: ty.name }))}
+      />
       <Form.Item>
         <TreeSelect
           multiple
@@ -94,23 +111,18 @@ export function TicketFilterBar({
           style={{ width: 180 }}
           placeholder={t('tickets.fields.category')}
           value={value.categoryId ?? []}
-          onChange={(v: string[]) => set({ categoryId: multi(v) })}
+          onChange={(v: string[]) => set({ categoryId: v.length ? v : undefined })}
           treeData={categoryTree(categories.data ?? [], { includeInactive: true })}
           treeDefaultExpandAll
         />
       </Form.Item>
-      <Form.Item>
-        <Select
-          mode="multiple"
-          allowClear
-          maxTagCount="responsive"
-          style={{ width: 150 }}
-          placeholder={t('tickets.fields.queue')}
-          value={value.queueId ?? []}
-          onChange={(v: string[]) => set({ queueId: multi(v) })}
-          options={(queues.data ?? []).map((qu) => ({ value: qu.id, label: qu.name }))}
-        />
-      </Form.Item>
+      <MultiFilter
+        width={150}
+        placeholder={t('tickets.fields.queue')}
+        value={value.queueId}
+        onChange={(queueId) => set({ queueId })}
+        options={(queues.data ?? []).map((qu) => ({ value: qu.id, label: qu.name }))}
+      />
       <Form.Item>
         <Select
           allowClear

@@ -181,7 +181,7 @@ export function TicketWorkList({ withTabs, title }: { withTabs: boolean; title?:
           loading={list.isPending}
           dataSource={rows}
           pagination={false}
-          scroll={{ x: 1100 }}
+          scroll={{ x: 1600 }}
           onChange={(_p, _f, s) => onTableChange(s)}
           rowSelection={{ selectedRowKeys: selected, onChange: (keys) => setSelected(keys.map(String)) }}
           onRow={(r, i) => rowProps(r, i === focus, () => setFocus(i ?? 0))}
@@ -202,7 +202,7 @@ export function TicketWorkList({ withTabs, title }: { withTabs: boolean; title?:
                 </Link>
               ),
             },
-            { title: t('tickets.fields.subject'), dataIndex: 'subject', ellipsis: true },
+            { title: t('tickets.fields.subject'), dataIndex: 'subject', width: 280, ellipsis: true },
             {
               title: t('tickets.fields.status'),
               dataIndex: 'status',

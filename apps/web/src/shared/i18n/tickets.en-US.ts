@@ -37,7 +37,6 @@ export const ticketsEnUS: typeof ticketsZhCN = {
     priorityAutoHint: 'A priority set by hand no longer follows impact and urgency',
     priorityFromMatrix: 'from the impact × urgency matrix',
     queueDefaultHint: "Empty: the category's default queue",
-    categoryFormHint: 'Extra fields of the “{{name}}” category:',
     conversation: 'Conversation',
     timeline: 'Timeline',
     noMessages: "No replies or notes yet. The customer's replies and the team's work appear here.",

@@ -35,7 +35,6 @@ export const ticketsZhCN = {
     priorityAutoHint: '手动指定后将不再随影响度和紧急度变化',
     priorityFromMatrix: '根据影响度 × 紧急度矩阵计算',
     queueDefaultHint: '不选时使用分类的默认队列',
-    categoryFormHint: '“{{name}}”分类的附加信息字段数：',
     conversation: '沟通记录',
     timeline: '操作记录',
     noMessages: '还没有回复或备注。客户的回复和客服的处理记录将显示在这里。',
