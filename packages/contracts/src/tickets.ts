@@ -383,9 +383,18 @@ export const AddMessageBody = z.object({
   visibility: MessageVisibility.default('public'),
   /** Users @mentioned (they get an in-app notification through `ticket.mentioned`). */
   mentionUserIds: z.array(z.uuid()).max(20).default([]),
+  /** Attachments uploaded to the ticket beforehand (POST /tickets/:id/attachments) that belong to this message. */
+  attachmentIds: z.array(z.uuid()).max(20).default([]),
 })
 export type AddMessageBody = z.input<typeof AddMessageBody>
 
+/**
+ * POST /tickets/:id/attachments — multipart/form-data: one or more `file` parts (≤ the tenant's
+ * per-file limit, 50 MB by default; all of a ticket's files ≤ 200 MB by default: 413 / 422 naming
+ * `file`), and an optional `visibility` field ('public' default; 'internal' for staff only). The type
+ * is sniffed from the bytes and names are sanitised. Answers 201 TicketAttachmentList. Downloads:
+ * GET `downloadUrl` (images inline, everything else as attachment; `?download=1` forces it).
+ */
 export const TicketAttachment = z.object({
   id: z.uuid(),
   ticketId: z.uuid(),
@@ -400,6 +409,7 @@ export const TicketAttachment = z.object({
   downloadUrl: z.string(),
 })
 export type TicketAttachment = z.infer<typeof TicketAttachment>
+export const TicketAttachmentList = z.object({ items: z.array(TicketAttachment) })
 
 export const TicketMessage = z.object({
   id: z.uuid(),

@@ -26,7 +26,7 @@ export function createTicketConversation(deps: TicketDeps) {
     async addMessage(
       ctx: RequestContext,
       id: string,
-      body: { body: string; visibility: MessageVisibility; mentionUserIds: string[] },
+      body: { body: string; visibility: MessageVisibility; mentionUserIds: string[]; attachmentIds?: string[] },
     ): Promise<{ message: MessageWithAttachments; ticket: TicketRow }> {
       return database.withTenant(ctx.actor.tenantId, async (tx) => {
         const t = await ticketForWrite(tx, ctx.actor, id)
@@ -54,6 +54,9 @@ export function createTicketConversation(deps: TicketDeps) {
           mentionUserIds: mentions,
           createdAt: now,
         })
+        const attachmentIds = [...new Set(body.attachmentIds ?? [])]
+        if ((await repo.attachToMessage(tx, t.id, message.id, body.visibility, attachmentIds)) !== attachmentIds.length)
+          throw ValidationError.field('attachmentIds', 'attach files uploaded to this ticket and not yet used by another message')
         const patch: Partial<NewTicketRow> = { updatedAt: now }
         if (body.visibility === 'public') patch.searchPublic = appendTokens(t.searchPublic, body.body)
         else patch.searchInternal = appendTokens(t.searchInternal, body.body)
@@ -88,7 +91,10 @@ export function createTicketConversation(deps: TicketDeps) {
             at: now.toISOString(),
           })
         }
-        return { message: { ...message, attachments: [] }, ticket: row }
+        const attachments = attachmentIds.length
+          ? (await repo.listAttachments(tx, t.id, true)).filter((x) => x.messageId === message.id)
+          : []
+        return { message: { ...message, attachments }, ticket: row }
       })
     },
 

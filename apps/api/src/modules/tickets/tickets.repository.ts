@@ -1,7 +1,8 @@
 // SQL for tickets and what hangs off them (watchers, messages, attachments, links, timeline).
-import { openTicketStatuses, type TicketFilters, type TicketStatus } from '@aftercare/contracts'
+import { openTicketStatuses, type MessageVisibility, type TicketFilters, type TicketStatus } from '@aftercare/contracts'
 import { and, asc, desc, eq, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm'
 import type { DbOrTx } from '../../platform/db/index.ts'
+import { fileRecords, files, type UploadedFile } from '../../platform/files/index.ts'
 import type { TicketScope } from './tickets.policy.ts'
 import {
   ticketAttachments,
@@ -61,6 +62,21 @@ const listColumns = {
   version: tickets.version,
 }
 export type TicketListRow = Pick<TicketRow, keyof typeof listColumns>
+
+const attachmentColumns = {
+  id: ticketAttachments.id,
+  tenantId: ticketAttachments.tenantId,
+  ticketId: ticketAttachments.ticketId,
+  messageId: ticketAttachments.messageId,
+  visibility: ticketAttachments.visibility,
+  uploadedBy: ticketAttachments.uploadedBy,
+  createdAt: ticketAttachments.createdAt,
+  storageKey: files.storageKey,
+  fileName: files.fileName,
+  contentType: files.contentType,
+  size: files.sizeBytes,
+  sha256: files.sha256,
+}
 
 const openStatuses = [...openTicketStatuses] as TicketStatus[]
 const watchedBy = (userId: string) =>
@@ -258,43 +274,88 @@ export const ticketRepository = {
           .from(ticketMessages)
           .where(and(eq(ticketMessages.ticketId, ticketId), inArray(ticketMessages.id, ids)))
       : Promise.resolve([]),
-  /** Moves messages (all, or the given ones) and their attachments to another ticket. */
+  /** Moves messages (all, or the given ones) and their attachments (rows and files) to another ticket. */
   async moveMessages(db: DbOrTx, fromId: string, toId: string, ids?: string[]): Promise<void> {
-    const which = ids ? and(eq(ticketMessages.ticketId, fromId), inArray(ticketMessages.id, ids)) : eq(ticketMessages.ticketId, fromId)
     if (ids && !ids.length) return
+    const which = ids ? and(eq(ticketMessages.ticketId, fromId), inArray(ticketMessages.id, ids)) : eq(ticketMessages.ticketId, fromId)
     await db.update(ticketMessages).set({ ticketId: toId }).where(which)
     const att = ids
       ? and(eq(ticketAttachments.ticketId, fromId), inArray(ticketAttachments.messageId, ids))
       : eq(ticketAttachments.ticketId, fromId)
-    await db.update(ticketAttachments).set({ ticketId: toId }).where(att)
+    const moved = await db.update(ticketAttachments).set({ ticketId: toId }).where(att).returning({ id: ticketAttachments.id })
+    if (moved.length)
+      await fileRecords.moveToOwner(
+        db,
+        { type: 'ticket', id: fromId },
+        { type: 'ticket', id: toId },
+        moved.map((m) => m.id),
+      )
   },
 
-  listAttachments: (db: DbOrTx, ticketId: string, includeInternal: boolean) =>
+  listAttachments: (db: DbOrTx, ticketId: string, includeInternal: boolean): Promise<TicketAttachmentRow[]> =>
     db
-      .select()
+      .select(attachmentColumns)
       .from(ticketAttachments)
+      .innerJoin(files, eq(files.id, ticketAttachments.id))
       .where(and(eq(ticketAttachments.ticketId, ticketId), includeInternal ? undefined : eq(ticketAttachments.visibility, 'public')))
-      .orderBy(asc(ticketAttachments.createdAt)),
-  async findAttachment(db: DbOrTx, id: string): Promise<TicketAttachmentRow | undefined> {
-    const [row] = await db.select().from(ticketAttachments).where(eq(ticketAttachments.id, id)).limit(1)
+      .orderBy(asc(ticketAttachments.createdAt), asc(ticketAttachments.id)),
+  async findAttachment(db: DbOrTx, ticketId: string, id: string): Promise<TicketAttachmentRow | undefined> {
+    const [row] = await db
+      .select(attachmentColumns)
+      .from(ticketAttachments)
+      .innerJoin(files, eq(files.id, ticketAttachments.id))
+      .where(and(eq(ticketAttachments.id, id), eq(ticketAttachments.ticketId, ticketId)))
+      .limit(1)
     return row
   },
-  async insertAttachment(db: DbOrTx, values: typeof ticketAttachments.$inferInsert): Promise<TicketAttachmentRow> {
-    const [row] = await db.insert(ticketAttachments).values(values).returning()
-    return row!
-  },
-  async attachmentBytes(db: DbOrTx, ticketId: string): Promise<number> {
+  /** Records a stored upload as a file of the ticket and its attachment row (same id). */
+  async insertAttachment(
+    db: DbOrTx,
+    v: {
+      tenantId: string
+      ticketId: string
+      messageId: string | null
+      visibility: MessageVisibility
+      file: Omit<UploadedFile, 'field'>
+      uploadedBy: string | null
+      now: Date
+    },
+  ): Promise<TicketAttachmentRow> {
+    const file = await fileRecords.insert(db, {
+      tenantId: v.tenantId,
+      owner: { type: 'ticket', id: v.ticketId },
+      file: v.file,
+      createdBy: v.uploadedBy,
+      createdAt: v.now,
+    })
     const [row] = await db
-      .select({ n: sql<string>`coalesce(sum(${ticketAttachments.size}), 0)` })
-      .from(ticketAttachments)
-      .where(eq(ticketAttachments.ticketId, ticketId))
-    return Number(row?.n ?? 0)
+      .insert(ticketAttachments)
+      .values({
+        id: file.id,
+        tenantId: v.tenantId,
+        ticketId: v.ticketId,
+        messageId: v.messageId,
+        visibility: v.visibility,
+        uploadedBy: v.uploadedBy,
+        createdAt: v.now,
+      })
+      .returning()
+    return {
+      ...row!,
+      storageKey: file.storageKey,
+      fileName: file.fileName,
+      contentType: file.contentType,
+      size: file.sizeBytes,
+      sha256: file.sha256,
+    }
   },
-  async attachAttachmentsToMessage(db: DbOrTx, ticketId: string, messageId: string, ids: string[]): Promise<number> {
+  attachmentBytes: (db: DbOrTx, ticketId: string): Promise<number> => fileRecords.usageBytes(db, { type: 'ticket', id: ticketId }),
+  /** Ties uploaded, not yet used attachments to a message (they take its visibility). Returns how many. */
+  async attachToMessage(db: DbOrTx, ticketId: string, messageId: string, visibility: MessageVisibility, ids: string[]): Promise<number> {
     if (!ids.length) return 0
     const rows = await db
       .update(ticketAttachments)
-      .set({ messageId })
+      .set({ messageId, visibility })
       .where(and(eq(ticketAttachments.ticketId, ticketId), inArray(ticketAttachments.id, ids), isNull(ticketAttachments.messageId)))
       .returning({ id: ticketAttachments.id })
     return rows.length

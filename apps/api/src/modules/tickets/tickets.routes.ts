@@ -19,6 +19,7 @@ import {
   SimilarTicketsQuery,
   SplitTicketBody,
   Ticket,
+  TicketAttachmentList,
   TicketLinkList,
   TicketList,
   TicketListQuery,
@@ -37,7 +38,7 @@ import { z } from 'zod'
 import type { App } from '../../app.ts'
 import { contextOf, type Access } from '../../platform/http/access.ts'
 import { ifMatchVersion, setEtag } from '../../platform/http/concurrency.ts'
-import { toMessageDto, toTicketDto, toTicketListItem, toTimelineDto, toViewDto } from './tickets.mapping.ts'
+import { toAttachmentDto, toMessageDto, toTicketDto, toTicketListItem, toTimelineDto, toViewDto } from './tickets.mapping.ts'
 import type { TicketDetail, TicketService } from './tickets.service.ts'
 
 const tags = ['tickets']
@@ -193,6 +194,36 @@ export function ticketRoutes(tickets: TicketService) {
         await tickets.unlink(ctx, req.params.id, req.params.linkId)
         return { items: await tickets.links(ctx, req.params.id) }
       },
+    )
+    app.get(
+      '/tickets/:id/attachments',
+      { config: read, schema: { tags, params: IdParams, response: { 200: TicketAttachmentList } } },
+      async (req) => ({
+        items: (await tickets.attachments.list(contextOf(req), req.params.id)).map(toAttachmentDto),
+      }),
+    )
+    // multipart/form-data (see TicketAttachment in the contracts); the body is streamed, not schema-validated
+    app.post(
+      '/tickets/:id/attachments',
+      {
+        config: { access: { permission: 'tickets.reply' } },
+        schema: { tags, params: IdParams, consumes: ['multipart/form-data'], response: { 201: TicketAttachmentList } },
+      },
+      async (req, reply) =>
+        reply.status(201).send({ items: (await tickets.attachments.upload(contextOf(req), req.params.id, req)).map(toAttachmentDto) }),
+    )
+    app.get(
+      '/tickets/:id/attachments/:attachmentId',
+      {
+        config: read,
+        schema: {
+          tags,
+          params: z.object({ id: z.uuid(), attachmentId: z.uuid() }),
+          querystring: z.object({ download: z.enum(['0', '1']).optional() }),
+        },
+      },
+      async (req, reply) =>
+        tickets.attachments.download(contextOf(req), req.params.id, req.params.attachmentId, req, reply, req.query.download === '1'),
     )
     app.post(
       '/tickets/:id/merge',

@@ -2,6 +2,7 @@
 // (create, lifecycle, conversation, merge, list, ticket-config.service).
 import type { CreateTicketBody, TicketResolutionInput, TicketStatus, UpdateTicketBody } from '@aftercare/contracts'
 import type { RequestContext } from '../../platform/http/access.ts'
+import { createTicketAttachments } from './attachments.ts'
 import { createTicketConversation } from './conversation.ts'
 import { createTicketCreation } from './create.ts'
 import { createTicketLifecycle } from './lifecycle.ts'
@@ -29,6 +30,7 @@ export function createTicketService(deps: TicketDeps) {
 
   return {
     insertTicket: creation.insertTicket,
+    attachments: createTicketAttachments(deps),
     config: createTicketConfigService(deps),
 
     /** A ticket the actor may read (404 otherwise). */

@@ -142,15 +142,18 @@ export const ticketAttachments = pgTable('ticket_attachments', {
   tenantId: uuid('tenant_id').notNull(),
   ticketId: uuid('ticket_id').notNull(),
   messageId: uuid('message_id'),
-  storageKey: text('storage_key').notNull(),
-  fileName: text('file_name').notNull(),
-  contentType: text('content_type').notNull(),
-  size: bigint('size', { mode: 'number' }).notNull(),
   visibility: text('visibility').$type<MessageVisibility>().notNull(),
   uploadedBy: uuid('uploaded_by'),
   createdAt: ts('created_at').notNull(),
 })
-export type TicketAttachmentRow = typeof ticketAttachments.$inferSelect
+/** An attachment with its file facts (from the platform files table). */
+export type TicketAttachmentRow = typeof ticketAttachments.$inferSelect & {
+  storageKey: string
+  fileName: string
+  contentType: string
+  size: number
+  sha256: string
+}
 
 export const ticketLinks = pgTable('ticket_links', {
   id: uuid('id').primaryKey().defaultRandom(),
