@@ -22,7 +22,10 @@ export interface EventListener {
   name: string
   /** Event types heard, e.g. `['ticket.created']`; `'*'` for all. */
   events: readonly string[] | '*'
+  /** Throw to retry (platform backoff), return when done. Use `processedOnce` to make effects exactly-once. */
   handle(event: DeliveredEvent): Promise<void>
+  /** Attempts before the delivery is dead-lettered (platform default 10, about 2 hours of backoff). */
+  maxAttempts?: number
 }
 
 export type { DbOrTx }
