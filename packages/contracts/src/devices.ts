@@ -234,14 +234,21 @@ export const DeviceQrQuery = z.object({
   /** Days until the link stops working; none = it never expires. */
   expiresInDays: z.coerce.number().int().min(1).max(3650).optional(),
 })
-export const QrLabelQuery = z.object({
-  /** Comma-separated device ids (at most 500), or all devices of one customer. */
-  ids: z
-    .string()
-    .max(500 * 37)
-    .optional(),
-  customerId: z.uuid().optional(),
-})
+export const QrLabelQuery = z
+  .object({
+    /** Comma-separated device ids (at most 500), or all devices of one customer. */
+    ids: z
+      .string()
+      .max(500 * 37)
+      .regex(/^[0-9a-f-]{36}(,[0-9a-f-]{36})*$/i, 'must be device ids separated by commas')
+      .optional(),
+    customerId: z.uuid().optional(),
+    /** Label stock: 3 × 8 (70 × 37 mm), 2 × 7 (99.1 × 38.1 mm) or 4 × 10 (52.5 × 29.7 mm) per A4 sheet. */
+    preset: z.enum(['a4-3x8', 'a4-2x7', 'a4-4x10']).default('a4-3x8'),
+    /** Positions already used on the first sheet. */
+    skip: z.coerce.number().int().min(0).max(39).default(0),
+  })
+  .refine((q) => q.ids || q.customerId, { message: 'give ids or customerId', path: ['ids'] })
 
 export const QrToken = z
   .string()

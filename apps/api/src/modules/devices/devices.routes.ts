@@ -19,6 +19,7 @@ import {
   Product,
   ProductList,
   ProductListQuery,
+  QrLabelQuery,
   ServiceContract,
   UpdateContractBody,
   UpdateDeviceBody,
@@ -156,6 +157,18 @@ export function deviceRoutes(devices: DeviceService, transfer: DeviceTransfer, q
           .header('content-type', sheetContentType[req.query.format])
           .header('content-disposition', attachment(`设备.${req.query.format}`, `devices.${req.query.format}`))
           .send(await transfer.exportFile(contextOf(req), req.query.format)),
+    )
+    app.get(
+      '/devices/qr-labels.pdf',
+      {
+        config: { access: { permission: 'devices.read' } },
+        schema: { tags, summary: 'A printable A4 sheet of QR labels for many devices (PDF)', querystring: QrLabelQuery },
+      },
+      async (req, reply) =>
+        reply
+          .header('content-type', 'application/pdf')
+          .header('content-disposition', attachment('设备二维码标签.pdf', 'device-labels.pdf'))
+          .send(await qr.labelSheet(contextOf(req), req.query)),
     )
     app.get(
       '/devices/:id',

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readPdf, squash } from '../../platform/pdf/pdf-text.ts'
 import { buildTenant, loginAs, type Client, type TestTenant } from '../../test/factories.ts'
 import { createTestRuntime, type TestRuntime } from '../../test/harness.ts'
 
@@ -74,6 +75,32 @@ describe('device QR labels', () => {
     const svg = await admin.get(`/api/devices/${device.id}/qr.svg`)
     expect(svg.headers['content-type']).toBe('image/svg+xml')
     expect(svg.body).toMatch(/^<svg[^>]+viewBox/)
+  })
+})
+
+describe('label sheets', () => {
+  it('prints an A4 PDF of labels with QR code, product, serial number and owner, and audits the print', async () => {
+    const product = (await admin.get('/api/products')).json().items[0]
+    const more = []
+    for (const sn of ['SN-LBL-1', 'SN-LBL-2'])
+      more.push(await json<{ id: string }>(admin.post('/api/devices', { serialNumber: sn, productId: product.id, customerId: owner.id }), 201))
+    const res = await admin.get(`/api/devices/qr-labels.pdf?ids=${[device.id, ...more.map((d) => d.id)].join(',')}&preset=a4-2x7`)
+    expect(res.statusCode, res.body.slice(0, 200)).toBe(200)
+    expect(res.headers['content-type']).toBe('application/pdf')
+    const pdf = await readPdf(res.rawPayload)
+    expect(pdf.pages).toBe(1)
+    expect(pdf.imagesPerPage).toEqual([3])
+    const text = squash(pdf.text[0]!)
+    for (const sn of ['SN-QR-1', 'SN-LBL-1', 'SN-LBL-2']) expect(text).toContain(`SN${sn}`)
+    expect(text).toContain('华东精密制造有限公司')
+    const all = await admin.get(`/api/devices/qr-labels.pdf?customerId=${owner.id}`)
+    expect((await readPdf(all.rawPayload)).imagesPerPage).toEqual([3])
+    const audit = await rt.database.query("select 1 from audit_log where tenant_id = $1 and action = 'device.labels_printed'", [tenant.id])
+    expect(audit).toHaveLength(2)
+    const bad = await admin.get(`/api/devices/qr-labels.pdf?ids=${stranger.id}`)
+    expect(bad.statusCode).toBe(422)
+    expect(bad.json().issues[0].path).toBe('ids')
+    expect((await admin.get('/api/devices/qr-labels.pdf')).statusCode).toBe(400)
   })
 })
 

@@ -6,6 +6,7 @@ import { randomInt, randomUUID } from 'node:crypto'
 import QRCode from 'qrcode'
 import type { DeviceQr, OtpChannel, OtpRequestedEvent, QrPrefill, QrReportBody, QrReportResult } from '@aftercare/contracts'
 import type { DbOrTx } from '../../platform/db/index.ts'
+import { MAX_LABELS, renderLabelSheet, type LabelPreset } from '../../platform/pdf/index.ts'
 import { AppError, NotFoundError, ValidationError } from '../../platform/errors.ts'
 import type { RequestContext } from '../../platform/http/access.ts'
 import type { ModuleDeps } from '../../modules.ts'
@@ -103,15 +104,45 @@ export function createQrService(
         : QRCode.toString(url, { ...options, type: 'svg' })
     },
 
-    /** Labels for many devices: serial number, model, owner and the QR link of each. */
-    async labels(ctx: RequestContext, ids: readonly string[]) {
-      return database.withTenant(ctx.actor.tenantId, async (tx) => {
-        const rows = await deviceRepository.findByIds(tx, ids)
-        const missing = ids.filter((id) => !rows.some((r) => r.id === id))
-        if (missing.length) throw ValidationError.field('ids', `unknown devices: ${missing.slice(0, 5).join(', ')}`)
+    /**
+     * A printable A4 sheet of labels (PDF): each with the QR code, the product and serial number, and
+     * the owner. Devices by id (in the order given) or every device of one customer; the print is audited.
+     */
+    async labelSheet(ctx: RequestContext, q: { ids?: string; customerId?: string; preset: LabelPreset; skip: number }): Promise<Buffer> {
+      const tenantId = ctx.actor.tenantId
+      const labels = await database.withTenant(tenantId, async (tx) => {
+        let rows: DeviceRow[]
+        if (q.ids) {
+          const ids = [...new Set(q.ids.toLowerCase().split(','))]
+          const found = await deviceRepository.findByIds(tx, ids)
+          const missing = ids.filter((id) => !found.some((r) => r.id === id))
+          if (missing.length) throw ValidationError.field('ids', `unknown devices: ${missing.slice(0, 5).join(', ')}`)
+          rows = ids.map((id) => found.find((r) => r.id === id)!)
+        } else {
+          if (!(await findCustomerSummary(tx, q.customerId!))) throw new NotFoundError('customer', q.customerId)
+          rows = await deviceRepository.ofCustomer(tx, q.customerId!)
+          if (!rows.length) throw ValidationError.field('customerId', 'the customer has no devices')
+        }
+        if (rows.length > MAX_LABELS) throw ValidationError.field('ids', `at most ${MAX_LABELS} labels per document`)
         const list = await devices.hydrate(tx, rows)
-        return rows.map((r, i) => ({ device: list[i]!, url: qrOf(r).url }))
+        await audit.record(tx, {
+          ...who(ctx),
+          tenantId,
+          action: 'device.labels_printed',
+          entityType: 'device',
+          entityId: null,
+          after: { devices: rows.length },
+        })
+        return rows.map((r, i) => ({ url: qrOf(r).url, device: list[i]! }))
       })
+      const rendered = await Promise.all(
+        labels.map(async ({ url, device }) => ({
+          qrPng: await QRCode.toBuffer(url, { errorCorrectionLevel: 'M', margin: 1, scale: 6, type: 'png' }),
+          title: `${device.product.name} ${device.product.model}`,
+          subtitle: `SN ${device.serialNumber}\n${device.customer.name}\n扫码报修 Scan to report`,
+        })),
+      )
+      return renderLabelSheet(rendered, { preset: q.preset, skip: q.skip, outline: true })
     },
 
     /** What the phone shows after a scan: device, model, masked owner, warranty, where a code can go. */
@@ -280,19 +311,6 @@ export function createQrService(
         return { ticketId: ticket.id, ticketNumber: ticket.number }
       })
     },
-
-    /** For the audit trail of staff downloads of labels. */
-    recordLabels: (ctx: RequestContext, ids: readonly string[]) =>
-      database.withTenant(ctx.actor.tenantId, (tx) =>
-        audit.record(tx, {
-          ...who(ctx),
-          tenantId: ctx.actor.tenantId,
-          action: 'device.labels_printed',
-          entityType: 'device',
-          entityId: null,
-          after: { devices: ids.length },
-        }),
-      ),
   }
 }
 
