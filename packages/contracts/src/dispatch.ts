@@ -51,6 +51,11 @@ export const DispatchJob = z
     duration: NonNeg.default(0),
     /** One or more windows for the START of service; any time when omitted. */
     timeWindows: z.array(DispatchTimeWindow).max(20).optional(),
+    /**
+     * Soft end: service may start up to this much after the LAST window closes, each time unit late
+     * costing `objective.lateness`. Earlier windows stay hard. 0 (the default) keeps the windows hard.
+     */
+    maxLateness: NonNeg.default(0),
     requiredSkills: z.array(z.string().min(1).max(100)).max(50).default([]),
     demand: NonNeg.default(0),
     /** Cost of leaving the job unassigned; higher priority means it is dropped last. */
@@ -58,6 +63,11 @@ export const DispatchJob = z
     priority: z.number().int().min(0).max(10).default(1),
     pinnedEngineer: Id.optional(),
     forbiddenEngineers: z.array(Id).max(500).default([]),
+    /**
+     * Precedence: ids of jobs that must be finished before this one starts. Both go to the same
+     * engineer, those first; when one of them is left out, this job is left out too.
+     */
+    after: z.array(Id).max(50).default([]),
   })
   .strict()
 export type DispatchJob = z.input<typeof DispatchJob>
@@ -92,6 +102,13 @@ export const DispatchObjective = z
     travelTime: NonNeg.default(0),
     /** Multiplies every job's unassigned penalty. */
     unassigned: NonNeg.default(1),
+    /** Cost per time unit a job starts after its last window (only jobs with `maxLateness` > 0 can be late). */
+    lateness: NonNeg.default(1),
+    /**
+     * Workload balance: each engineer's route adds balance × workload² / shift length, where workload is
+     * driving plus service time. Convex, so spreading work lowers it; 0 (the default) turns it off.
+     */
+    balance: NonNeg.default(0),
   })
   .strict()
 
@@ -100,7 +117,7 @@ export const DispatchProblem = z
     engineers: z.array(DispatchEngineer).min(1).max(1000),
     jobs: z.array(DispatchJob).max(5000),
     distance: DispatchDistanceSource.default({ type: 'haversine', detourFactor: 1.3, speedKmh: 30, timeUnitsPerMinute: 1 }),
-    objective: DispatchObjective.default({ distance: 1, travelTime: 0, unassigned: 1 }),
+    objective: DispatchObjective.default({ distance: 1, travelTime: 0, unassigned: 1, lateness: 1, balance: 0 }),
     timeLimitSeconds: z.number().positive().max(3600).optional(),
     seed: z
       .number()
@@ -113,7 +130,7 @@ export const DispatchProblem = z
 export type DispatchProblem = z.input<typeof DispatchProblem>
 export type DispatchProblemParsed = z.output<typeof DispatchProblem>
 
-export const UnassignedReason = z.enum(['no_skilled_engineer', 'capacity', 'shift', 'window_unreachable', 'no_room'])
+export const UnassignedReason = z.enum(['no_skilled_engineer', 'capacity', 'shift', 'window_unreachable', 'precedence', 'no_room'])
 export type UnassignedReason = z.infer<typeof UnassignedReason>
 
 export const DispatchStop = z.object({
@@ -122,6 +139,8 @@ export const DispatchStop = z.object({
   wait: z.number().optional(),
   start: z.number(),
   end: z.number(),
+  /** Time units the start is after the job's last window (soft windows only; omitted when on time). */
+  lateness: z.number().optional(),
 })
 export type DispatchStop = z.infer<typeof DispatchStop>
 
@@ -129,6 +148,8 @@ export const DispatchRoute = z.object({
   engineerId: z.string(),
   stops: z.array(DispatchStop),
   distance: z.number().optional(),
+  /** Driving plus service time (what the workload-balance objective evens out). */
+  workload: z.number().optional(),
   /** Departure from the start location and return to the end location. */
   departure: z.number().optional(),
   returnAt: z.number().optional(),
@@ -138,7 +159,14 @@ export type DispatchRoute = z.infer<typeof DispatchRoute>
 export const DispatchSolution = z.object({
   routes: z.array(DispatchRoute),
   unassigned: z.array(z.object({ jobId: z.string(), reason: UnassignedReason })),
-  cost: z.object({ distance: z.number(), vehicles: z.number().int(), travelTime: z.number().optional(), total: z.number().optional() }),
+  cost: z.object({
+    distance: z.number(),
+    vehicles: z.number().int(),
+    travelTime: z.number().optional(),
+    /** Sum of the stops' lateness, in time units. */
+    lateness: z.number().optional(),
+    total: z.number().optional(),
+  }),
   elapsedMs: z.number(),
   /** Best cost over time: [elapsed ms, cost]. */
   log: z.array(z.tuple([z.number(), z.number()])).optional(),

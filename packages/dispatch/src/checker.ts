@@ -8,7 +8,9 @@ export interface CheckResult {
   distance: number
   travelTime: number
   vehicles: number
-  /** Objective value: weighted travel + fixed costs + unassigned penalties. */
+  /** Time units late, summed over the stops (soft windows). */
+  lateness: number
+  /** Objective value: weighted travel + fixed costs + lateness + workload balance + unassigned penalties. */
   cost: number
 }
 
@@ -43,6 +45,11 @@ export function checkSolution(problem: DispatchProblem, solution: Pick<DispatchS
   const wDist = problem.objective?.distance ?? 1
   const wTime = problem.objective?.travelTime ?? 0
   const wUn = problem.objective?.unassigned ?? 1
+  const wLate = problem.objective?.lateness ?? 1
+  const wBalance = problem.objective?.balance ?? 0
+  /** Where and when each routed job was served, for the precedence checks. */
+  const served = new Map<string, { engineer: string; index: number; start: number; end: number }>()
+  let lateness = 0
   let distance = 0
   let travelTime = 0
   let vehicles = 0
@@ -65,8 +72,9 @@ export function checkSolution(problem: DispatchProblem, solution: Pick<DispatchS
     let load = 0
     let t = e.shift.start
     let here = e.start
+    let workload = 0
     const skills = new Set(e.skills ?? [])
-    for (const stop of route.stops) {
+    for (const [index, stop] of route.stops.entries()) {
       const job = jobs.get(stop.jobId)
       if (!job) {
         v.push(`engineer ${e.id}: unknown job ${stop.jobId}`)
@@ -85,18 +93,31 @@ export function checkSolution(problem: DispatchProblem, solution: Pick<DispatchS
       cost += wDist * d + wTime * tt
       const arrival = t + tt
       const duration = job.duration ?? 0
+      workload += tt + duration
       // Earliest start: the first window that still admits the arrival, pushed past the break if overlapping.
+      // A soft job's latest-closing window admits starts up to maxLateness after its end.
       let start = Infinity
       const windows = (job.timeWindows ?? [{ start: -Infinity, end: Infinity }]).slice().sort((a, b) => a.start - b.start)
+      const lastEnd = Math.max(...windows.map((w) => w.end))
+      const maxLateness = job.maxLateness ?? 0
       for (const w of windows) {
         let s = Math.max(arrival, w.start)
         if (e.break && s < e.break.end && s + duration > e.break.start) s = e.break.end
-        if (s <= w.end + TOL) {
+        if (s <= w.end + (w.end === lastEnd ? maxLateness : 0) + TOL) {
           start = s
           break
         }
       }
       if (start === Infinity) v.push(`job ${job.id}: arrival ${arrival.toFixed(3)} misses every time window`)
+      else {
+        const late = Math.max(0, start - lastEnd)
+        if (late > maxLateness + TOL) v.push(`job ${job.id}: ${late} late, more than its maxLateness ${maxLateness}`)
+        if (stop.lateness !== undefined && Math.abs(stop.lateness - late) > TOL * Math.max(1, late))
+          v.push(`job ${job.id}: reported lateness ${stop.lateness ?? 0} but recomputed ${late}`)
+        lateness += late
+        cost += wLate * late
+        served.set(job.id, { engineer: e.id, index, start, end: start + duration })
+      }
       if (Math.abs(stop.arrival - arrival) > TOL * Math.max(1, Math.abs(arrival)))
         v.push(`job ${job.id}: reported arrival ${stop.arrival} but recomputed ${arrival}`)
       if (start !== Infinity && Math.abs(stop.start - start) > TOL * Math.max(1, Math.abs(start)))
@@ -110,6 +131,9 @@ export function checkSolution(problem: DispatchProblem, solution: Pick<DispatchS
     distance += d
     travelTime += tt
     cost += wDist * d + wTime * tt
+    workload += tt
+    const shiftLength = e.shift.end - e.shift.start
+    cost += (wBalance * workload * workload) / (shiftLength > 0 ? shiftLength : 1)
     if (t + tt > e.shift.end + TOL) v.push(`engineer ${e.id}: back at ${(t + tt).toFixed(3)} after shift end ${e.shift.end}`)
     if (e.capacity !== undefined && load > e.capacity + TOL) v.push(`engineer ${e.id}: load ${load} > capacity ${e.capacity}`)
   }
@@ -126,5 +150,20 @@ export function checkSolution(problem: DispatchProblem, solution: Pick<DispatchS
   }
   for (const id of jobs.keys()) if (!seen.has(id)) v.push(`job ${id} is neither routed nor explained`)
 
-  return { feasible: v.length === 0, violations: v, distance, travelTime, vehicles, cost }
+  // Precedence: a routed job's predecessors are routed on the same engineer and end before it starts.
+  for (const job of problem.jobs) {
+    const here = served.get(job.id)
+    if (!here) continue
+    for (const id of job.after ?? []) {
+      const before = served.get(id)
+      if (!before) v.push(`job ${job.id} is planned but job ${id}, which it must follow, is not`)
+      else if (before.engineer !== here.engineer) v.push(`job ${job.id} must follow job ${id} on the same engineer`)
+      else if (before.index > here.index || before.end > here.start + TOL) v.push(`job ${job.id} starts before job ${id} ends`)
+    }
+  }
+  for (const u of solution.unassigned)
+    if (u.reason === 'precedence' && (jobs.get(u.jobId)?.after ?? []).length === 0)
+      v.push(`job ${u.jobId} is explained by precedence but follows no job`)
+
+  return { feasible: v.length === 0, violations: v, distance, travelTime, vehicles, lateness, cost }
 }

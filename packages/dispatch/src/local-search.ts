@@ -1,7 +1,7 @@
 // Local search on granular neighbourhoods (each job against its nearest neighbours): relocate, swap,
 // 2-opt*, or-opt, 2-opt and a small cross-exchange. Every candidate is first priced from the arcs it
 // changes in O(1); only improving candidates are simulated in full before they are applied.
-import { startAt, type Model } from './model.ts'
+import { balanceCost, latenessAt, startAt, type Model } from './model.ts'
 import type { Plan } from './plan.ts'
 
 const GRANULARITY = 20
@@ -11,6 +11,7 @@ const EPS = 1e-9
 export function simulate(M: Model, k: number, seq: Int32Array, len: number): number {
   if (len === 0) return 0
   if (len > M.maxJobs[k]!) return Infinity
+  if (M.general) return simulateGeneral(M, k, seq, len)
   const { N, time, cost, service, demand, m } = M
   let t = M.shiftStart[k]!
   let prev = M.n + 2 * k
@@ -31,6 +32,34 @@ export function simulate(M: Model, k: number, seq: Int32Array, len: number): num
   return c + cost[prev * N + end]! + M.fixedCost[k]!
 }
 
+/** simulate() with lateness, workload balance and precedence (every predecessor earlier in the same sequence). */
+function simulateGeneral(M: Model, k: number, seq: Int32Array, len: number): number {
+  const { N, time, cost, service, demand, m } = M
+  let t = M.shiftStart[k]!
+  let prev = M.n + 2 * k
+  let c = 0
+  let ld = 0
+  let late = 0
+  let work = 0
+  for (let i = 0; i < len; i++) {
+    const j = seq[i]!
+    if (!M.allowed[j * m + k]) return Infinity
+    for (let q = M.predOffset[j]!, qe = M.predOffset[j + 1]!; q < qe; q++) if (!seq.subarray(0, i).includes(M.preds[q]!)) return Infinity
+    const s = startAt(M, j, k, t + time[prev * N + j]!)
+    if (s === Infinity) return Infinity
+    t = s + service[j]!
+    c += cost[prev * N + j]!
+    work += time[prev * N + j]! + service[j]!
+    if (M.soft[j]) late += latenessAt(M, j, s)
+    ld += demand[j]!
+    prev = j
+  }
+  const end = M.n + 2 * k + 1
+  if (t + time[prev * N + end]! > M.shiftEnd[k]! || ld > M.capacity[k]!) return Infinity
+  work += time[prev * N + end]!
+  return c + cost[prev * N + end]! + M.fixedCost[k]! + M.latenessWeight * late + balanceCost(M, k, work)
+}
+
 /** Improves the plan in place until no move helps; returns the new total cost. */
 export function localSearch(plan: Plan, maxRounds = 50): number {
   const M = plan.M
@@ -40,6 +69,9 @@ export function localSearch(plan: Plan, maxRounds = 50): number {
   const buf1 = new Int32Array(n + 2)
   const buf2 = new Int32Array(n + 2)
   const C = (a: number, b: number) => cost[a * N + b]!
+  // Moves are pre-screened by their arc-cost change; when lateness or balance also count, an arc-neutral
+  // move can still pay off, so every candidate is simulated.
+  const gate = M.balanceWeight > 0 || M.soft.includes(1) ? Infinity : -EPS
   const node = (r: number, p: number) => plan.nodes[r * S + p]!
 
   // Writes route r's jobs from positions [from, to] (inclusive, 1-based) into buf at offset; returns new offset.
@@ -92,7 +124,7 @@ export function localSearch(plan: Plan, maxRounds = 50): number {
         // Relocate u after v.
         if (a !== v && u !== v) {
           const delta = -C(a, u) - C(u, b) + C(a, b) - C(v, d) + C(v, u) + C(u, d)
-          if (delta < -EPS && relocate(u, r1, pu, r2, pv, true)) {
+          if (delta < gate && relocate(u, r1, pu, r2, pv, true)) {
             improved = true
             continue
           }
@@ -100,7 +132,7 @@ export function localSearch(plan: Plan, maxRounds = 50): number {
         // Relocate u before v.
         if (b !== v && u !== v) {
           const delta = -C(a, u) - C(u, b) + C(a, b) - C(c, v) + C(c, u) + C(u, v)
-          if (delta < -EPS && relocate(u, r1, pu, r2, pv, false)) {
+          if (delta < gate && relocate(u, r1, pu, r2, pv, false)) {
             improved = true
             continue
           }
@@ -108,7 +140,7 @@ export function localSearch(plan: Plan, maxRounds = 50): number {
         if (!same) {
           // Swap u and v.
           const delta = -C(a, u) - C(u, b) + C(a, v) + C(v, b) - C(c, v) - C(v, d) + C(c, u) + C(u, d)
-          if (delta < -EPS) {
+          if (delta < gate) {
             let o1 = copy(buf1, 0, r1, 1, pu - 1)
             buf1[o1++] = v
             o1 = copy(buf1, o1, r1, pu + 1, L1)
@@ -123,7 +155,7 @@ export function localSearch(plan: Plan, maxRounds = 50): number {
           // 2-opt*: u -> v (r1 keeps its head up to u and takes r2's tail from v).
           {
             const delta2 = -C(u, b) - C(c, v) + C(u, v) + C(c, b)
-            if (delta2 < -EPS) {
+            if (delta2 < gate) {
               let o1 = copy(buf1, 0, r1, 1, pu)
               o1 = copy(buf1, o1, r2, pv, L2)
               let o2 = copy(buf2, 0, r2, 1, pv - 1)
@@ -137,7 +169,7 @@ export function localSearch(plan: Plan, maxRounds = 50): number {
           // 2-opt*: v -> u.
           {
             const delta2 = -C(v, d) - C(a, u) + C(v, u) + C(a, d)
-            if (delta2 < -EPS) {
+            if (delta2 < gate) {
               let o1 = copy(buf1, 0, r1, 1, pu - 1)
               o1 = copy(buf1, o1, r2, pv + 1, L2)
               let o2 = copy(buf2, 0, r2, 1, pv)
@@ -155,7 +187,7 @@ export function localSearch(plan: Plan, maxRounds = 50): number {
             const e = node(r1, pu + l - 1)
             const f = node(r1, pu + l)
             const delta = -C(a, u) - C(e, f) + C(a, f) - C(v, d) + C(v, u) + C(e, d)
-            if (delta < -EPS) {
+            if (delta < gate) {
               let o1 = copy(buf1, 0, r1, 1, pu - 1)
               o1 = copy(buf1, o1, r1, pu + l, L1)
               let o2 = copy(buf2, 0, r2, 1, pv)
@@ -175,7 +207,7 @@ export function localSearch(plan: Plan, maxRounds = 50): number {
             const b2 = node(r1, pu + 2)
             const d2 = node(r2, pv + 2)
             const delta = -C(a, u) - C(u2, b2) - C(c, v) - C(v2, d2) + C(a, v) + C(v2, b2) + C(c, u) + C(u2, d2)
-            if (delta < -EPS) {
+            if (delta < gate) {
               let o1 = copy(buf1, 0, r1, 1, pu - 1)
               o1 = copy(buf1, o1, r2, pv, pv + 1)
               o1 = copy(buf1, o1, r1, pu + 2, L1)
@@ -191,7 +223,7 @@ export function localSearch(plan: Plan, maxRounds = 50): number {
         } else if (pu < pv) {
           // 2-opt inside the route: reverse (b .. v).
           const delta = -C(u, b) - C(v, d) + C(u, v) + C(b, d)
-          if (delta < -EPS) {
+          if (delta < gate) {
             let o1 = copy(buf1, 0, r1, 1, pu)
             for (let p = pv; p > pu; p--) buf1[o1++] = node(r1, p)
             o1 = copy(buf1, o1, r1, pv + 1, L1)

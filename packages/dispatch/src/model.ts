@@ -25,11 +25,33 @@ export interface Model {
   readonly cost: Float64Array
   readonly service: Float64Array
   readonly demand: Float64Array
-  /** Time windows of job j are twOpen/twClose[twOffset[j] .. twOffset[j+1]). Sorted, non-overlapping. */
+  /**
+   * Time windows of job j are twOpen/twClose[twOffset[j] .. twOffset[j+1]). Sorted, non-overlapping; the last
+   * close already includes the job's maxLateness, so feasibility checks need not know about soft windows.
+   */
   readonly twOffset: Int32Array
   readonly twOpen: Float64Array
   readonly twClose: Float64Array
   readonly penalty: Float64Array
+  /** The job's own last close (before maxLateness): a start after it is late by the difference. */
+  readonly dueLast: Float64Array
+  /** 1 when job j may be late at a cost (maxLateness > 0 and a lateness weight > 0). */
+  readonly soft: Uint8Array
+  readonly latenessWeight: number
+  readonly balanceWeight: number
+  /** Shift length per engineer (1 when empty): the balance term divides by it. */
+  readonly shiftLength: Float64Array
+  /** Precedence: job j must follow preds[predOffset[j] .. predOffset[j+1]) on the same route; succs likewise. */
+  readonly predOffset: Int32Array
+  readonly preds: Int32Array
+  readonly succOffset: Int32Array
+  readonly succs: Int32Array
+  readonly hasPrecedence: boolean
+  /**
+   * True when lateness costs, workload balance or precedence are in play: insertions and moves then take the
+   * general (slower) evaluation; plain problems (Solomon) keep the fast one.
+   */
+  readonly general: boolean
   /** allowed[j*m+k] = 1 when engineer k has the skills for job j and is not excluded by pinning. */
   readonly allowed: Uint8Array
   readonly shiftStart: Float64Array
@@ -167,6 +189,10 @@ export function buildModel(input: DispatchProblem | DispatchProblemParsed, opts:
   const service = new Float64Array(n)
   const demand = new Float64Array(n)
   const penalty = new Float64Array(n)
+  const dueLast = new Float64Array(n)
+  const soft = new Uint8Array(n)
+  const latenessWeight = problem.objective.lateness
+  const balanceWeight = problem.objective.balance
   const twOffset = new Int32Array(n + 1)
   const opens: number[] = []
   const closes: number[] = []
@@ -188,6 +214,9 @@ export function buildModel(input: DispatchProblem | DispatchProblemParsed, opts:
       }
       lastClose = closes[closes.length - 1]!
     }
+    dueLast[i] = closes[closes.length - 1]!
+    closes[closes.length - 1] = dueLast[i]! + j.maxLateness
+    soft[i] = j.maxLateness > 0 && latenessWeight > 0 && dueLast[i] !== Infinity ? 1 : 0
   })
   twOffset[n] = opens.length
 
@@ -199,6 +228,7 @@ export function buildModel(input: DispatchProblem | DispatchProblemParsed, opts:
   const maxJobs = new Int32Array(m)
   const capacity = new Float64Array(m)
   const fixedCost = new Float64Array(m)
+  const shiftLength = new Float64Array(m)
   const classKey = new Map<string, number>()
   const engineerClass = new Int32Array(m)
   engineers.forEach((e, k) => {
@@ -211,6 +241,7 @@ export function buildModel(input: DispatchProblem | DispatchProblemParsed, opts:
     maxJobs[k] = e.maxJobs ?? n
     capacity[k] = e.capacity ?? Infinity
     fixedCost[k] = e.fixedCost
+    shiftLength[k] = e.shift.end > e.shift.start ? e.shift.end - e.shift.start : 1
     const key = JSON.stringify([e.start, e.end ?? e.start, e.shift, [...e.skills].sort(), e.maxJobs, e.capacity, e.break, e.fixedCost])
     let c = classKey.get(key)
     if (c === undefined) classKey.set(key, (c = classKey.size))
@@ -246,6 +277,9 @@ export function buildModel(input: DispatchProblem | DispatchProblemParsed, opts:
     }
   })
 
+  const { predOffset, preds, succOffset, succs } = precedence(jobs, jobIndex)
+  const hasPrecedence = preds.length > 0
+
   // Neighbour lists by arc cost (symmetrised).
   const neighbourCount = opts.neighbours === false ? 0 : Math.max(0, Math.min(n - 1, 60))
   const neighbours = new Int32Array(n * neighbourCount)
@@ -274,6 +308,17 @@ export function buildModel(input: DispatchProblem | DispatchProblemParsed, opts:
     twOpen: Float64Array.from(opens),
     twClose: Float64Array.from(closes),
     penalty,
+    dueLast,
+    soft,
+    latenessWeight,
+    balanceWeight,
+    shiftLength,
+    predOffset,
+    preds,
+    succOffset,
+    succs,
+    hasPrecedence,
+    general: hasPrecedence || balanceWeight > 0 || soft.some((x) => x === 1),
     allowed,
     shiftStart,
     shiftEnd,
@@ -289,6 +334,62 @@ export function buildModel(input: DispatchProblem | DispatchProblemParsed, opts:
     jobIndex,
     engineerIndex,
   }
+}
+
+/** Precedence lists in CSR form; rejects unknown ids, a job after itself and cycles (naming the field). */
+function precedence(jobs: DispatchProblemParsed['jobs'], jobIndex: Map<string, number>) {
+  const n = jobs.length
+  const before: number[][] = jobs.map((j, i) =>
+    [...new Set(j.after)].map((id, a) => {
+      const p = jobIndex.get(id)
+      if (p === undefined) throw new ProblemError(`jobs.${i}.after.${a}`, `unknown job "${id}"`)
+      if (p === i) throw new ProblemError(`jobs.${i}.after.${a}`, 'a job cannot follow itself')
+      return p
+    }),
+  )
+  // Depth-first search for a cycle: 0 unvisited, 1 on the stack, 2 done.
+  const state = new Uint8Array(n)
+  const visit = (root: number) => {
+    const stack: [number, number][] = [[root, 0]]
+    state[root] = 1
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!
+      const [j, k] = top
+      const next = before[j]![k]
+      if (next === undefined) {
+        state[j] = 2
+        stack.pop()
+        continue
+      }
+      top[1]++
+      if (state[next] === 1) throw new ProblemError(`jobs.${j}.after`, `precedence cycle through job "${jobs[next]!.id}"`)
+      if (state[next] === 0) {
+        state[next] = 1
+        stack.push([next, 0])
+      }
+    }
+  }
+  for (let i = 0; i < n; i++) if (state[i] === 0) visit(i)
+  const after: number[][] = jobs.map(() => [])
+  before.forEach((ps, j) => ps.forEach((p) => after[p]!.push(j)))
+  const csr = (lists: number[][]) => {
+    const offset = new Int32Array(n + 1)
+    lists.forEach((l, i) => (offset[i + 1] = offset[i]! + l.length))
+    return { offset, items: Int32Array.from(lists.flat()) }
+  }
+  const p = csr(before)
+  const s = csr(after)
+  return { predOffset: p.offset, preds: p.items, succOffset: s.offset, succs: s.items }
+}
+
+/** Time units job j is late when it starts at s (0 for jobs with hard windows, which cannot start after dueLast). */
+export function latenessAt(M: Model, j: number, s: number): number {
+  return s > M.dueLast[j]! ? s - M.dueLast[j]! : 0
+}
+
+/** Workload-balance cost of a route with the given workload (driving + service time). */
+export function balanceCost(M: Model, k: number, workload: number): number {
+  return (M.balanceWeight * workload * workload) / M.shiftLength[k]!
 }
 
 /** Earliest feasible start of job j for engineer k when arriving at time t (Infinity if none). */

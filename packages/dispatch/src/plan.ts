@@ -1,6 +1,7 @@
 // The search state: one route per engineer in flat typed arrays, with forward departure times and backward
 // latest-arrival thresholds so that inserting a job anywhere is checked in O(1) (times the job's window count).
-import { latestStart, startAt, type Model } from './model.ts'
+import { balanceCost, latenessAt, latestStart, startAt, type Model } from './model.ts'
+import type { Rng } from './rng.ts'
 
 export class Plan {
   readonly S: number
@@ -12,7 +13,12 @@ export class Plan {
   /** Latest arrival at position p that keeps the rest of the route feasible. */
   readonly lat: Float64Array
   readonly load: Float64Array
+  /** Route cost: arcs + fixed cost, plus lateness and balance terms when the model has them. */
   readonly rcost: Float64Array
+  /** Driving + service time per route (kept only for general models). */
+  readonly work: Float64Array
+  /** Position of the last job in the route that may be late at a cost (0 when none; general models only). */
+  readonly lastSoft: Int32Array
   readonly routeOf: Int32Array
   readonly posOf: Int32Array
 
@@ -24,6 +30,8 @@ export class Plan {
     this.lat = new Float64Array(M.m * this.S)
     this.load = new Float64Array(M.m)
     this.rcost = new Float64Array(M.m)
+    this.work = new Float64Array(M.m)
+    this.lastSoft = new Int32Array(M.m)
     this.routeOf = new Int32Array(M.n).fill(-1)
     this.posOf = new Int32Array(M.n)
     for (let r = 0; r < M.m; r++) this.update(r)
@@ -45,18 +53,35 @@ export class Plan {
     let c = 0
     let ld = 0
     let prev = nodes[base]!
+    const general = M.general
+    let late = 0
+    let work = 0
+    let lastSoft = 0
     for (let p = 1; p <= L; p++) {
       const j = nodes[base + p]!
       const s = startAt(M, j, r, dep[base + p - 1]! + time[prev * N + j]!)
       dep[base + p] = s + service[j]!
       c += cost[prev * N + j]!
       ld += demand[j]!
+      if (general) {
+        work += time[prev * N + j]! + service[j]!
+        if (M.soft[j]) {
+          late += latenessAt(M, j, s)
+          lastSoft = p
+        }
+      }
       this.routeOf[j] = r
       this.posOf[j] = p
       prev = j
     }
     const end = nodes[base + L + 1]!
     c += cost[prev * N + end]!
+    if (general && L > 0) {
+      work += time[prev * N + end]!
+      c += M.latenessWeight * late + balanceCost(M, r, work)
+    }
+    this.work[r] = work
+    this.lastSoft[r] = lastSoft
     const arrEnd = dep[base + L]! + time[prev * N + end]!
     dep[base + L + 1] = arrEnd
     lat[base + L + 1] = M.shiftEnd[r]!
@@ -83,6 +108,8 @@ export class Plan {
     this.lat.set(src.lat.subarray(base, base + L + 2), base)
     this.load[r] = src.load[r]!
     this.rcost[r] = src.rcost[r]!
+    this.work[r] = src.work[r]!
+    this.lastSoft[r] = src.lastSoft[r]!
     for (let p = 1; p <= L; p++) {
       const j = src.nodes[base + p]!
       this.routeOf[j] = r
@@ -138,9 +165,10 @@ export class Plan {
     return this.routeCost() + this.unassignedPenalty()
   }
 
-  /** Best feasible insertion of job j into route r: [delta, position] or [Infinity, -1]. */
-  bestInsertion(j: number, r: number, bound: number): [number, number] {
+  /** Best feasible insertion of job j into route r after position `from`: [delta, position] or [Infinity, -1]. */
+  bestInsertion(j: number, r: number, bound: number, from = 0): [number, number] {
     const M = this.M
+    if (M.general) return bestInsertionGeneral(this, j, r, bound, from, 0)
     if (!M.allowed[j * M.m + r]) return [Infinity, -1]
     const L = this.len[r]!
     if (L + 1 > M.maxJobs[r]! || this.load[r]! + M.demand[j]! > M.capacity[r]!) return [Infinity, -1]
@@ -152,7 +180,7 @@ export class Plan {
     const fixed = L === 0 ? M.fixedCost[r]! : 0
     let best = bound
     let bestP = -1
-    for (let p = 0; p <= L; p++) {
+    for (let p = from; p <= L; p++) {
       const a = nodes[base + p]!
       const b = nodes[base + p + 1]!
       const arr = this.dep[base + p]! + time[a * N + j]!
@@ -169,4 +197,99 @@ export class Plan {
     }
     return [best, bestP]
   }
+}
+
+/**
+ * Best insertion when lateness costs, workload balance or precedence are in play: the delta is exact (arcs,
+ * balance, the job's own lateness and the lateness it pushes onto later jobs), and the position respects
+ * precedence (after every predecessor, which must all be on this route; before any routed successor).
+ * `blink` > 0 skips each position with that probability (SISR blinks).
+ */
+export function bestInsertionGeneral(
+  plan: Plan,
+  j: number,
+  r: number,
+  bound: number,
+  from: number,
+  blink: number,
+  rng?: Rng,
+): [number, number] {
+  const M = plan.M
+  if (!M.allowed[j * M.m + r]) return [Infinity, -1]
+  const L = plan.len[r]!
+  if (L + 1 > M.maxJobs[r]! || plan.load[r]! + M.demand[j]! > M.capacity[r]!) return [Infinity, -1]
+  let lo = from
+  let hi = L
+  for (let q = M.predOffset[j]!, qe = M.predOffset[j + 1]!; q < qe; q++) {
+    const a = M.preds[q]!
+    if (plan.routeOf[a] !== r) return [Infinity, -1]
+    if (plan.posOf[a]! > lo) lo = plan.posOf[a]!
+  }
+  for (let q = M.succOffset[j]!, qe = M.succOffset[j + 1]!; q < qe; q++) {
+    const b = M.succs[q]!
+    const rb = plan.routeOf[b]!
+    if (rb < 0) continue
+    if (rb !== r) return [Infinity, -1]
+    if (plan.posOf[b]! - 1 < hi) hi = plan.posOf[b]! - 1
+  }
+  const { N, time, cost } = M
+  const base = r * plan.S
+  const nodes = plan.nodes
+  const dep = plan.dep
+  const serv = M.service[j]!
+  const due = M.twClose[M.twOffset[j + 1]! - 1]!
+  const fixed = L === 0 ? M.fixedCost[r]! : 0
+  const wb = M.balanceWeight
+  const work = plan.work[r]!
+  const soft = M.soft[j] === 1 || plan.lastSoft[r]! > lo
+  let best = bound
+  let bestP = -1
+  for (let p = lo; p <= hi; p++) {
+    const a = nodes[base + p]!
+    const arr = dep[base + p]! + time[a * N + j]!
+    if (arr > due) {
+      if (M.triangle) break
+      continue
+    }
+    if (blink > 0 && rng!.next() < blink) continue
+    const b = nodes[base + p + 1]!
+    let d = cost[a * N + j]! + cost[j * N + b]! - (L === 0 ? 0 : cost[a * N + b]!) + fixed
+    if (d >= best) continue
+    if (wb > 0) {
+      const dw = serv + time[a * N + j]! + time[j * N + b]! - (L === 0 ? 0 : time[a * N + b]!)
+      d += (wb * dw * (2 * work + dw)) / M.shiftLength[r]!
+      if (d >= best) continue
+    }
+    const s = startAt(M, j, r, arr)
+    if (s + serv + time[j * N + b]! > plan.lat[base + p + 1]!) continue
+    if (soft) {
+      d += M.latenessWeight * addedLateness(plan, j, r, p, s)
+      if (d >= best) continue
+    }
+    best = d
+    bestP = p
+  }
+  return [best, bestP]
+}
+
+/** Lateness added by starting job j at s after position p of route r: its own, and what the delay pushes onto later jobs. */
+function addedLateness(plan: Plan, j: number, r: number, p: number, s: number): number {
+  const M = plan.M
+  const { N, time, service } = M
+  const base = r * plan.S
+  let late = M.soft[j] ? latenessAt(M, j, s) : 0
+  const lastSoft = plan.lastSoft[r]!
+  let t = s + service[j]!
+  let prev = j
+  // Push-forward: stop at the first later job whose start does not move (waiting absorbed the delay).
+  for (let q = p + 1; q <= lastSoft; q++) {
+    const b = plan.nodes[base + q]!
+    const old = plan.dep[base + q]! - service[b]!
+    const ns = startAt(M, b, r, t + time[prev * N + b]!)
+    if (ns <= old) break
+    if (M.soft[b]) late += latenessAt(M, b, ns) - latenessAt(M, b, old)
+    t = ns + service[b]!
+    prev = b
+  }
+  return late
 }

@@ -7,7 +7,7 @@ import {
   type DispatchReoptimizeResult,
   type DispatchReoptimizeRequest as ReoptInput,
 } from '@aftercare/contracts'
-import { buildModel, ProblemError, startAt, type Model } from './model.ts'
+import { buildModel, ProblemError } from './model.ts'
 import { Plan } from './plan.ts'
 import { explainUnassigned, planToSolution } from './solve.ts'
 
@@ -21,18 +21,18 @@ export function reoptimize(input: ReoptInput): DispatchReoptimizeResult {
   const req = parsed.data
   const jobAt = req.problem.jobs.findIndex((j) => j.id === req.jobId)
   if (jobAt < 0) throw new ProblemError('jobId', `unknown job "${req.jobId}" (add it to problem.jobs)`)
-  const now = req.now
-  let expired = false
-  if (now !== undefined) {
-    // Nothing new starts before `now`: clip the new job's windows.
-    const urgent = req.problem.jobs[jobAt]!
-    const windows = (urgent.timeWindows ?? [{ start: now, end: Number.MAX_SAFE_INTEGER }])
-      .map((w) => ({ start: Math.max(w.start, now), end: w.end }))
-      .filter((w) => w.end >= w.start)
-    expired = windows.length === 0
-    if (!expired) req.problem.jobs[jobAt] = { ...urgent, timeWindows: windows }
-  }
   const M = buildModel(req.problem, { neighbours: false })
+  const job = jobAt
+  // Nothing new starts before `now`: clip the new job's windows (a window that closes before `now`
+  // becomes empty, but its lateness allowance, if any, still counts from its original close).
+  let expired = false
+  if (req.now !== undefined) {
+    expired = true
+    for (let w = M.twOffset[job]!; w < M.twOffset[job + 1]!; w++) {
+      if (M.twOpen[w]! < req.now) M.twOpen[w] = req.now
+      if (M.twClose[w]! >= M.twOpen[w]!) expired = false
+    }
+  }
   const plan = new Plan(M)
   const locked = new Uint8Array(M.n)
   /** First position (after p) where something new may go: after the last started job. */
@@ -56,13 +56,12 @@ export function reoptimize(input: ReoptInput): DispatchReoptimizeResult {
     plan.len[r] = route.stops.length
     plan.update(r)
   })
-  const job = jobAt
   const before = plan.routeCost()
 
   const result = (inserted: boolean, engineer: number, moved: DispatchReoptimizeResult['moved']): DispatchReoptimizeResult => ({
     inserted,
     engineerId: inserted ? M.problem.engineers[engineer]!.id : undefined,
-    reason: inserted ? undefined : expired ? 'window_unreachable' : explainUnassigned(M, job),
+    reason: inserted ? undefined : expired ? 'window_unreachable' : explainUnassigned(M, job, plan),
     moved,
     addedCost: plan.routeCost() - before,
     solution: planToSolution(M, plan, performance.now() - t0),
@@ -75,7 +74,7 @@ export function reoptimize(input: ReoptInput): DispatchReoptimizeResult {
   let bestR = -1
   let bestP = -1
   for (let r = 0; r < M.m; r++) {
-    const [d, p] = insertionAfter(M, plan, job, r, firstFree[r]!)
+    const [d, p] = plan.bestInsertion(job, r, Infinity, firstFree[r]!)
     if (d < best) [best, bestR, bestP] = [d, r, p]
   }
   if (bestR >= 0) {
@@ -93,17 +92,18 @@ export function reoptimize(input: ReoptInput): DispatchReoptimizeResult {
     const L = plan.len[r]!
     for (let pe = firstFree[r]! + 1; pe <= L; pe++) {
       const e = plan.nodes[r * plan.S + pe]!
-      if (locked[e]) continue
+      // Started, pinned, and jobs tied by precedence stay where they are.
+      if (locked[e] || M.predOffset[e + 1]! > M.predOffset[e]! || M.succOffset[e + 1]! > M.succOffset[e]!) continue
       // Remove e from route r.
       trial.nodes.copyWithin(r * trial.S + pe, r * trial.S + pe + 1, r * trial.S + L + 2)
       trial.len[r] = L - 1
       trial.update(r)
       const saved = plan.rcost[r]! - trial.rcost[r]!
-      const [d, p] = insertionAfter(M, trial, job, r, firstFree[r]!)
+      const [d, p] = trial.bestInsertion(job, r, Infinity, firstFree[r]!)
       if (d < Infinity && d - saved < bestTotal) {
         trial.insert(job, r, p)
         for (let r2 = 0; r2 < M.m; r2++) {
-          const [d2, p2] = insertionAfter(M, trial, e, r2, firstFree[r2]!)
+          const [d2, p2] = trial.bestInsertion(e, r2, Infinity, firstFree[r2]!)
           if (d2 < Infinity && d - saved + d2 < bestTotal) {
             bestTotal = d - saved + d2
             choice = { r, pe, p, r2, p2 }
@@ -128,24 +128,4 @@ export function reoptimize(input: ReoptInput): DispatchReoptimizeResult {
     return result(true, r, [{ jobId: M.problem.jobs[e]!.id, from: M.problem.engineers[r]!.id, to: M.problem.engineers[r2]!.id }])
   }
   return result(false, -1, [])
-}
-
-/** Cheapest insertion of job j into route r after position `from`. */
-function insertionAfter(M: Model, plan: Plan, j: number, r: number, from: number): [number, number] {
-  if (!M.allowed[j * M.m + r]) return [Infinity, -1]
-  const L = plan.len[r]!
-  if (L + 1 > M.maxJobs[r]! || plan.load[r]! + M.demand[j]! > M.capacity[r]!) return [Infinity, -1]
-  const { N, time, cost } = M
-  const base = r * plan.S
-  let best = Infinity
-  let bestP = -1
-  for (let p = from; p <= L; p++) {
-    const a = plan.nodes[base + p]!
-    const b = plan.nodes[base + p + 1]!
-    const s = startAt(M, j, r, plan.dep[base + p]! + time[a * N + j]!)
-    if (s === Infinity || s + M.service[j]! + time[j * N + b]! > plan.lat[base + p + 1]!) continue
-    const d = cost[a * N + j]! + cost[j * N + b]! - (L === 0 ? 0 : cost[a * N + b]!) + (L === 0 ? M.fixedCost[r]! : 0)
-    if (d < best) [best, bestP] = [d, p]
-  }
-  return [best, bestP]
 }

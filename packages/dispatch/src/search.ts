@@ -1,7 +1,7 @@
 // Regret-k construction, then ruin-and-recreate (string removals + greedy insertion with blinks, after
 // Christiaens & Vanden Berghe's SISR) under simulated annealing, with a local-search polish of new bests.
 import type { Model } from './model.ts'
-import { Plan } from './plan.ts'
+import { bestInsertionGeneral, Plan } from './plan.ts'
 import { Rng } from './rng.ts'
 import { localSearch } from './local-search.ts'
 
@@ -173,6 +173,43 @@ export function search(M: Model, opts: SearchOptions, initial?: Plan): SearchRes
   for (let r = 0; r < m; r++) routeOrder[r] = r
 
   let iter = 0
+  let nTouched = 0
+  const touch = (r: number) => {
+    if (touchedStamp[r] !== iter) {
+      touchedStamp[r] = iter
+      touched[nTouched++] = r
+    }
+  }
+  let rOff = 0
+  /** Greedy best insertion of job j over all routes (one empty engineer per class), with blinks. */
+  const recreate = (j: number) => {
+    classStamp++
+    let bestD = Infinity
+    let bestR = -1
+    let bestP = -1
+    for (let ri = 0; ri < m; ri++) {
+      let r = ri + rOff
+      if (r >= m) r -= m
+      r = routeOrder[r]!
+      if (work.len[r] === 0) {
+        const c = M.engineerClass[r]!
+        if (classSeen[c] === classStamp) continue
+        if (!M.allowed[j * m + r]) continue
+        classSeen[c] = classStamp
+      }
+      const [d, p] = bestInsertionBlink(work, j, r, bestD, P.blinkRate, rng)
+      if (p >= 0 && d < bestD) {
+        bestD = d
+        bestR = r
+        bestP = p
+      }
+    }
+    if (bestR >= 0) {
+      work.insert(j, bestR, bestP)
+      touch(bestR)
+    }
+  }
+  const deferred = new Int32Array(n)
   let lastImproveIter = 0
   const maxIter = opts.maxIterations ?? Infinity
   let progress = 0
@@ -184,13 +221,7 @@ export function search(M: Model, opts: SearchOptions, initial?: Plan): SearchRes
     } else if (iter >= maxIter) break
     iter++
     const T = T0 * Math.pow(Tf / T0, progress)
-    let nTouched = 0
-    const touch = (r: number) => {
-      if (touchedStamp[r] !== iter) {
-        touchedStamp[r] = iter
-        touched[nTouched++] = r
-      }
-    }
+    nTouched = 0
 
     // --- Ruin: remove strings from routes near a random seed job.
     let assigned = 0
@@ -248,6 +279,19 @@ export function search(M: Model, opts: SearchOptions, initial?: Plan): SearchRes
         }
       }
     }
+    if (M.hasPrecedence) {
+      // A job leaves with everything that must follow it (those are on the same route).
+      for (let a = 0; a < nAbsent; a++) {
+        const j = absent[a]!
+        for (let q = M.succOffset[j]!, qe = M.succOffset[j + 1]!; q < qe; q++) {
+          const f = M.succs[q]!
+          if (removedFlag[f] || work.routeOf[f]! < 0) continue
+          removedFlag[f] = 1
+          absent[nAbsent++] = f
+          touch(work.routeOf[f]!)
+        }
+      }
+    }
     const nRemoved = nAbsent
     let ok = true
     for (let t = 0; t < nTouched; t++) {
@@ -267,33 +311,28 @@ export function search(M: Model, opts: SearchOptions, initial?: Plan): SearchRes
         sortKey[j] = u < 4 ? rng.next() : u < 8 ? -M.demand[j]! : u < 10 ? -far[j]! : u < 11 ? far[j]! : due[j]!
       }
       sortSubarray(absent, nAbsent, sortKey)
-      const rOff = rng.int(m)
-      for (let a = 0; a < nAbsent; a++) {
-        const j = absent[a]!
-        classStamp++
-        let bestD = Infinity
-        let bestR = -1
-        let bestP = -1
-        for (let ri = 0; ri < m; ri++) {
-          let r = ri + rOff
-          if (r >= m) r -= m
-          r = routeOrder[r]!
-          if (work.len[r] === 0) {
-            const c = M.engineerClass[r]!
-            if (classSeen[c] === classStamp) continue
-            if (!M.allowed[j * m + r]) continue
-            classSeen[c] = classStamp
-          }
-          const [d, p] = bestInsertionBlink(work, j, r, bestD, P.blinkRate, rng)
-          if (p >= 0 && d < bestD) {
-            bestD = d
-            bestR = r
-            bestP = p
-          }
+      rOff = rng.int(m)
+      if (!M.hasPrecedence) for (let a = 0; a < nAbsent; a++) recreate(absent[a]!)
+      else {
+        // A job waits until everything it must follow is back in a route.
+        let nDeferred = 0
+        for (let a = 0; a < nAbsent; a++) {
+          const j = absent[a]!
+          if (predecessorsRouted(work, j)) recreate(j)
+          else deferred[nDeferred++] = j
         }
-        if (bestR >= 0) {
-          work.insert(j, bestR, bestP)
-          touch(bestR)
+        for (let progressed = true; progressed && nDeferred > 0;) {
+          progressed = false
+          let kept = 0
+          for (let a = 0; a < nDeferred; a++) {
+            const j = deferred[a]!
+            if (!predecessorsRouted(work, j)) deferred[kept++] = j
+            else {
+              recreate(j)
+              progressed = true
+            }
+          }
+          nDeferred = kept
         }
       }
     }
@@ -340,6 +379,12 @@ export function search(M: Model, opts: SearchOptions, initial?: Plan): SearchRes
   return { plan: best, cost: bestCost, iterations: iter, timeToBestMs: timeToBest, elapsedMs: elapsed(), log }
 }
 
+function predecessorsRouted(plan: Plan, j: number): boolean {
+  const M = plan.M
+  for (let q = M.predOffset[j]!, qe = M.predOffset[j + 1]!; q < qe; q++) if (plan.routeOf[M.preds[q]!]! < 0) return false
+  return true
+}
+
 function isIn(a: Int32Array, len: number, v: number): boolean {
   for (let i = 0; i < len; i++) if (a[i] === v) return true
   return false
@@ -362,6 +407,7 @@ function sortSubarray(a: Int32Array, len: number, key: Float64Array): void {
 /** Plan.bestInsertion with SISR "blinks": each position is skipped with a small probability. */
 function bestInsertionBlink(plan: Plan, j: number, r: number, bound: number, blink: number, rng: Rng): [number, number] {
   const M = plan.M
+  if (M.general) return bestInsertionGeneral(plan, j, r, bound, 0, blink, rng)
   if (!M.allowed[j * M.m + r]) return [Infinity, -1]
   const L = plan.len[r]!
   if (L + 1 > M.maxJobs[r]! || plan.load[r]! + M.demand[j]! > M.capacity[r]!) return [Infinity, -1]

@@ -54,8 +54,10 @@ export function solomonToProblem(inst: SolomonInstance): DispatchProblemParsed {
       demand: c.demand,
       priority: 1,
       forbiddenEngineers: [],
+      maxLateness: 0,
+      after: [],
     })),
     distance: { type: 'euclidean', speed: 1 },
-    objective: { distance: 1, travelTime: 0, unassigned: 1 },
+    objective: { distance: 1, travelTime: 0, unassigned: 1, lateness: 1, balance: 0 },
   }
 }

@@ -1,6 +1,6 @@
 // Public entry: solve a dispatch problem and explain every job left out.
 import type { DispatchProblem, DispatchProblemParsed, DispatchSolution, UnassignedReason } from '@aftercare/contracts'
-import { buildModel, startAt, type Model } from './model.ts'
+import { buildModel, latenessAt, startAt, type Model } from './model.ts'
 import { Plan } from './plan.ts'
 import { search, type SearchParams } from './search.ts'
 
@@ -43,6 +43,7 @@ export function planToSolution(M: Model, plan: Plan, elapsedMs: number): Dispatc
   const routes: DispatchSolution['routes'] = []
   let distance = 0
   let travelTime = 0
+  let lateness = 0
   let vehicles = 0
   for (let r = 0; r < M.m; r++) {
     const L = plan.len[r]!
@@ -53,40 +54,50 @@ export function planToSolution(M: Model, plan: Plan, elapsedMs: number): Dispatc
     let t = M.shiftStart[r]!
     let prev = M.n + 2 * r
     let rd = 0
+    let work = 0
     for (let p = 1; p <= L; p++) {
       const j = plan.nodes[base + p]!
       const arrival = t + time[prev * N + j]!
       const start = startAt(M, j, r, arrival)
       rd += dist[prev * N + j]!
       travelTime += time[prev * N + j]!
+      work += time[prev * N + j]! + M.service[j]!
       t = start + M.service[j]!
-      stops.push({ jobId: M.problem.jobs[j]!.id, arrival, wait: start - arrival, start, end: t })
+      const late = latenessAt(M, j, start)
+      lateness += late
+      stops.push({ jobId: M.problem.jobs[j]!.id, arrival, wait: start - arrival, start, end: t, ...(late > 0 ? { lateness: late } : {}) })
       prev = j
     }
     const end = M.n + 2 * r + 1
     rd += dist[prev * N + end]!
     travelTime += time[prev * N + end]!
+    work += time[prev * N + end]!
     distance += rd
     routes.push({
       engineerId: M.problem.engineers[r]!.id,
       stops,
       distance: rd,
+      workload: work,
       departure: M.shiftStart[r]!,
       returnAt: t + time[prev * N + end]!,
     })
   }
   const unassigned: DispatchSolution['unassigned'] = []
-  for (let j = 0; j < M.n; j++) if (plan.routeOf[j]! < 0) unassigned.push({ jobId: M.problem.jobs[j]!.id, reason: explainUnassigned(M, j) })
+  for (let j = 0; j < M.n; j++)
+    if (plan.routeOf[j]! < 0) unassigned.push({ jobId: M.problem.jobs[j]!.id, reason: explainUnassigned(M, j, plan) })
   return {
     routes,
     unassigned,
-    cost: { distance, vehicles, travelTime, total: plan.total() },
+    cost: { distance, vehicles, travelTime, lateness, total: plan.total() },
     elapsedMs: Math.round(elapsedMs),
   }
 }
 
-/** Why job j cannot be served: checked against each engineer's empty day, most basic reason first. */
-export function explainUnassigned(M: Model, j: number): UnassignedReason {
+/**
+ * Why job j cannot be served: checked against each engineer's empty day, most basic reason first; then
+ * precedence (a job it must follow is left out, or they cannot share an engineer) against the plan.
+ */
+export function explainUnassigned(M: Model, j: number, plan?: Plan): UnassignedReason {
   const { m, N, time } = M
   const skilled: number[] = []
   for (let k = 0; k < m; k++) if (M.allowed[j * m + k]) skilled.push(k)
@@ -104,5 +115,17 @@ export function explainUnassigned(M: Model, j: number): UnassignedReason {
     return s !== Infinity && s + M.service[j]! + time[j * N + M.n + 2 * k + 1]! <= M.shiftEnd[k]!
   })
   if (!reachable) return 'window_unreachable'
+  if (M.predOffset[j + 1]! > M.predOffset[j]! && !canFollow(M, j, plan)) return 'precedence'
   return 'no_room'
+}
+
+/** Whether job j could join its predecessors: all planned, on one engineer who may also do j. */
+function canFollow(M: Model, j: number, plan: Plan | undefined): boolean {
+  const preds = M.preds.subarray(M.predOffset[j]!, M.predOffset[j + 1]!)
+  if (plan) {
+    const r = plan.routeOf[preds[0]!]!
+    return r >= 0 && preds.every((p) => plan.routeOf[p] === r) && M.allowed[j * M.m + r] === 1
+  }
+  for (let k = 0; k < M.m; k++) if (M.allowed[j * M.m + k] && preds.every((p) => M.allowed[p * M.m + k])) return true
+  return false
 }
