@@ -520,15 +520,23 @@ export const DisputeListQuery = z.object({
 })
 
 /** Tenant SLA settings: complaint and dispute targets (defaults from the seeds). */
+const ComplaintGradeTargets = z.object({ response: SlaTargetSpec, plan: SlaTargetSpec })
+const DisputeTargets = z.object({ review: SlaTargetSpec, decision: SlaTargetSpec })
 export const SlaSettings = z.object({
-  complaintTargets: z.record(ComplaintGrade, z.object({ response: SlaTargetSpec, plan: SlaTargetSpec })),
-  disputeTargets: z.object({ review: SlaTargetSpec, decision: SlaTargetSpec }),
+  complaintTargets: z.record(ComplaintGrade, ComplaintGradeTargets),
+  disputeTargets: DisputeTargets,
   /** Calendar for complaints and disputes; null: the default calendar. */
   calendarId: z.uuid().nullable(),
   version: z.number().int(),
 })
 export type SlaSettings = z.infer<typeof SlaSettings>
-export const UpdateSlaSettingsBody = SlaSettings.omit({ version: true }).partial()
+/** PATCH /sla/settings (If-Match): grades not given keep their targets. */
+export const UpdateSlaSettingsBody = z.object({
+  complaintTargets: z.partialRecord(ComplaintGrade, ComplaintGradeTargets).optional(),
+  disputeTargets: DisputeTargets.optional(),
+  calendarId: z.uuid().nullable().optional(),
+})
+export type UpdateSlaSettingsBody = z.infer<typeof UpdateSlaSettingsBody>
 
 // ─── Events (outbox, aggregateType 'ticket' | 'complaint' | 'dispute') ────────────────────────
 

@@ -20,6 +20,7 @@ import {
   settingsRepository,
 } from './sla.repository.ts'
 import { toComplaintDto, toDisputeDto } from './sla.mapping.ts'
+import { assertDesk, caseCustomerScope } from './sla.policy.ts'
 import type { ClockRow, ComplaintRow, DisputeRow, SubjectType } from './sla.tables.ts'
 
 type Deps = Pick<ModuleDeps, 'database' | 'audit' | 'outbox' | 'clock'> & {
@@ -107,6 +108,7 @@ export function createCaseService({ database, audit, outbox, clock, engine, cale
 
   /** Runs in the tenant, then schedules the timers of the clocks the change touched. */
   async function withClocks<T>(ctx: RequestContext, fn: (tx: DbOrTx, touched: ClockRow[]) => Promise<T>): Promise<T> {
+    assertDesk(ctx.actor)
     const touched: ClockRow[] = []
     const result = await database.withTenant(ctx.actor.tenantId, (tx) => fn(tx, touched))
     await afterCommit(ctx.actor.tenantId, touched)
@@ -180,14 +182,17 @@ export function createCaseService({ database, audit, outbox, clock, engine, cale
     async getComplaint(ctx: RequestContext, id: string) {
       return database.withTenant(ctx.actor.tenantId, async (tx) => {
         const row = await complaintRepository.find(tx, id)
-        if (!row) throw new NotFoundError('complaint', id)
+        const only = caseCustomerScope(ctx.actor)
+        if (!row || only === null || (only && row.customerId !== only)) throw new NotFoundError('complaint', id)
         return complaintDto(tx, row)
       })
     },
 
     async listComplaints(ctx: RequestContext, f: { status?: string; grade?: string; limit: number; offset: number }) {
       return database.withTenant(ctx.actor.tenantId, async (tx) => {
-        const { items, total } = await complaintRepository.list(tx, f)
+        const only = caseCustomerScope(ctx.actor)
+        if (only === null) return { items: [], total: 0 }
+        const { items, total } = await complaintRepository.list(tx, { ...f, customerId: only })
         return { items: await Promise.all(items.map((r) => complaintDto(tx, r))), total }
       })
     },
@@ -257,14 +262,17 @@ export function createCaseService({ database, audit, outbox, clock, engine, cale
     async getDispute(ctx: RequestContext, id: string) {
       return database.withTenant(ctx.actor.tenantId, async (tx) => {
         const row = await disputeRepository.find(tx, id)
-        if (!row) throw new NotFoundError('dispute', id)
+        const only = caseCustomerScope(ctx.actor)
+        if (!row || only === null || (only && row.customerId !== only)) throw new NotFoundError('dispute', id)
         return disputeDto(tx, row)
       })
     },
 
     async listDisputes(ctx: RequestContext, f: { stage?: string; limit: number; offset: number }) {
       return database.withTenant(ctx.actor.tenantId, async (tx) => {
-        const { items, total } = await disputeRepository.list(tx, f)
+        const only = caseCustomerScope(ctx.actor)
+        if (only === null) return { items: [], total: 0 }
+        const { items, total } = await disputeRepository.list(tx, { ...f, customerId: only })
         return { items: await Promise.all(items.map((r) => disputeDto(tx, r))), total }
       })
     },

@@ -1,5 +1,5 @@
 // Compensation review, the per-customer credit ledger, and the tenant's SLA settings.
-import type { CreditKind, CustomerCredit, DecideCompensationBody, SlaSettings } from '@aftercare/contracts'
+import type { CreditKind, CustomerCredit, DecideCompensationBody, SlaSettings, UpdateSlaSettingsBody } from '@aftercare/contracts'
 import type { DbOrTx } from '../../platform/db/index.ts'
 import { NotFoundError, ValidationError } from '../../platform/errors.ts'
 import type { RequestContext } from '../../platform/http/access.ts'
@@ -111,11 +111,7 @@ export function createCreditService({ database, audit, clock, compensation }: De
       })
     },
 
-    async updateSettings(
-      ctx: RequestContext,
-      body: Partial<Omit<SlaSettings, 'version'>>,
-      ifMatch: number | undefined,
-    ): Promise<SlaSettings> {
+    async updateSettings(ctx: RequestContext, body: UpdateSlaSettingsBody, ifMatch: number | undefined): Promise<SlaSettings> {
       const tenantId = ctx.actor.tenantId
       return database.withTenant(tenantId, async (tx) => {
         await ensureSlaDefaults(tx, tenantId, clock.now(), audit)

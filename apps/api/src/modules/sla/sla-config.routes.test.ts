@@ -52,28 +52,52 @@ describe('SLA defaults', () => {
 
 describe('calendars API', () => {
   it('creates a calendar with imported 2026 holidays, and the preview skips the National Day week to the make-up Saturday', async () => {
-    const res = await admin.post('/api/sla/calendars', { name: '上海服务台', timeZone: 'Asia/Shanghai', week, importChineseHolidays: [2026] })
+    const res = await admin.post('/api/sla/calendars', {
+      name: '上海服务台',
+      timeZone: 'Asia/Shanghai',
+      week,
+      importChineseHolidays: [2026],
+    })
     expect(res.statusCode).toBe(201)
     const cal = res.json() as SlaCalendar
     expect(res.headers.etag).toBe(`"v${cal.version}"`)
-    expect(cal.days.filter((d) => d.kind === 'workday').map((d) => d.date)).toEqual(['2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10'])
+    expect(cal.days.filter((d) => d.kind === 'workday').map((d) => d.date)).toEqual([
+      '2026-01-04',
+      '2026-02-14',
+      '2026-02-28',
+      '2026-05-09',
+      '2026-09-20',
+      '2026-10-10',
+    ])
     // Friday 9 October 17:00 + 4 h → 1 h on Friday, 3 h on the make-up Saturday → 10 October 12:00.
-    const preview = await agent.post('/api/sla/preview', { start: '2026-10-09T17:00:00+08:00', calendarId: cal.id, target: { minutes: 240 } })
+    const preview = await agent.post('/api/sla/preview', {
+      start: '2026-10-09T17:00:00+08:00',
+      calendarId: cal.id,
+      target: { minutes: 240 },
+    })
     expect(preview.statusCode).toBe(200)
     expect(preview.json().items[0]).toMatchObject({ target: 'custom', businessMinutes: 240, dueAt: '2026-10-10T04:00:00.000Z' })
     // Wednesday 30 September 17:00 + 2 h → 8 October 10:00, warned at 80% (1 h 36 min) → 8 October 09:36.
-    const p2 = (await agent.post('/api/sla/preview', { start: '2026-09-30T17:00:00+08:00', calendarId: cal.id, target: { minutes: 120 } })).json()
+    const p2 = (
+      await agent.post('/api/sla/preview', { start: '2026-09-30T17:00:00+08:00', calendarId: cal.id, target: { minutes: 120 } })
+    ).json()
     expect(p2.items[0]).toMatchObject({ dueAt: '2026-10-08T02:00:00.000Z', warnAt: '2026-10-08T01:36:00.000Z' })
   })
 
   it('edits one holiday, then the whole list; stale If-Match answers 412', async () => {
     const cal = (await admin.post('/api/sla/calendars', { name: '深圳服务台', week })).json() as SlaCalendar
-    const put = await admin.put(`/api/sla/calendars/${cal.id}/days/2026-11-02`, { kind: 'holiday', name: '公司年会', hours: null }, { 'if-match': `"v${cal.version}"` })
+    const put = await admin.put(
+      `/api/sla/calendars/${cal.id}/days/2026-11-02`,
+      { kind: 'holiday', name: '公司年会', hours: null },
+      { 'if-match': `"v${cal.version}"` },
+    )
     expect(put.statusCode).toBe(200)
     expect(put.json().days).toEqual([{ date: '2026-11-02', kind: 'holiday', name: '公司年会', hours: null }])
     const stale = await admin.patch(`/api/sla/calendars/${cal.id}`, { days: [] }, { 'if-match': `"v${cal.version}"` })
     expect(stale.statusCode).toBe(412)
-    const preview = (await agent.post('/api/sla/preview', { start: '2026-11-02T09:00:00+08:00', calendarId: cal.id, target: { minutes: 60 } })).json()
+    const preview = (
+      await agent.post('/api/sla/preview', { start: '2026-11-02T09:00:00+08:00', calendarId: cal.id, target: { minutes: 60 } })
+    ).json()
     expect(preview.items[0].dueAt).toBe('2026-11-03T02:00:00.000Z')
     const del = await admin.delete(`/api/sla/calendars/${cal.id}/days/2026-11-02`)
     expect(del.json().days).toEqual([])
@@ -81,7 +105,9 @@ describe('calendars API', () => {
   })
 
   it('imports a year of holidays into an existing calendar, replacing that year only', async () => {
-    const cal = (await admin.post('/api/sla/calendars', { name: '北京服务台', week, days: [{ date: '2026-03-02', kind: 'holiday', name: '自定' }] })).json() as SlaCalendar
+    const cal = (
+      await admin.post('/api/sla/calendars', { name: '北京服务台', week, days: [{ date: '2026-03-02', kind: 'holiday', name: '自定' }] })
+    ).json() as SlaCalendar
     const res = await admin.post(`/api/sla/calendars/${cal.id}/import-holidays`, { year: 2026 })
     expect(res.statusCode).toBe(200)
     expect(res.json().imported).toBe(39)
@@ -108,7 +134,10 @@ describe('calendars API', () => {
     const format = await admin.post('/api/sla/calendars', { name: '坏日历', week: { ...week, tue: [{ start: '9am', end: '18:00' }] } })
     expect(format.statusCode).toBe(400)
     expect(format.json().issues[0].path).toBe('body.week.tue.0.start')
-    const empty = await admin.post('/api/sla/calendars', { name: '空日历', week: { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] } })
+    const empty = await admin.post('/api/sla/calendars', {
+      name: '空日历',
+      week: { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] },
+    })
     expect(empty.statusCode).toBe(422)
     expect(empty.json().issues[0].path).toBe('week')
     const dup = await admin.post('/api/sla/calendars', { name: '7×24', alwaysOpen: true })
@@ -135,8 +164,14 @@ describe('policies API', () => {
     expect(presets.map((p) => p.key)).toEqual(['cloud-basic', 'cloud-enterprise', 'cloud-emergency', 'p0-response', 'basic', 'advanced'])
     const basic = presets.find((p) => p.key === 'cloud-basic')!
     expect(basic.policy.targets.P1).toMatchObject({ firstResponse: { minutes: 15 }, resolution: { minutes: 240 } })
-    expect(presets.find((p) => p.key === 'cloud-enterprise')!.policy.targets.P2).toMatchObject({ firstResponse: { minutes: 30 }, resolution: { minutes: 1440 } })
-    expect(presets.find((p) => p.key === 'cloud-emergency')!.policy.targets.P0).toMatchObject({ firstResponse: { minutes: 5 }, resolution: { minutes: 120 } })
+    expect(presets.find((p) => p.key === 'cloud-enterprise')!.policy.targets.P2).toMatchObject({
+      firstResponse: { minutes: 30 },
+      resolution: { minutes: 1440 },
+    })
+    expect(presets.find((p) => p.key === 'cloud-emergency')!.policy.targets.P0).toMatchObject({
+      firstResponse: { minutes: 5 },
+      resolution: { minutes: 120 },
+    })
     const res = await admin.post('/api/sla/policies/from-preset', { preset: 'cloud-basic' })
     expect(res.statusCode).toBe(201)
     const p = res.json() as SlaPolicy
@@ -180,7 +215,11 @@ describe('policies API', () => {
     const noTargets = await admin.post('/api/sla/policies', { name: '空', targets: {} })
     expect(noTargets.statusCode).toBe(422)
     expect(noTargets.json().issues[0].path).toBe('targets')
-    const badFraction = await admin.post('/api/sla/policies', { name: '坏', warningFraction: 1.5, targets: { P1: { firstResponse: { minutes: 10 } } } })
+    const badFraction = await admin.post('/api/sla/policies', {
+      name: '坏',
+      warningFraction: 1.5,
+      targets: { P1: { firstResponse: { minutes: 10 } } },
+    })
     expect(badFraction.statusCode).toBe(400)
     expect(badFraction.json().issues[0].path).toBe('body.warningFraction')
     const reassign = await admin.post('/api/sla/policies', {
@@ -190,7 +229,11 @@ describe('policies API', () => {
     })
     expect(reassign.statusCode).toBe(400)
     expect(reassign.json().issues[0].path).toBe('body.escalations.0.queueId')
-    const calendar = await admin.post('/api/sla/policies', { name: '坏', calendarId: '00000000-0000-4000-8000-000000000000', targets: { P1: { firstResponse: { minutes: 10 } } } })
+    const calendar = await admin.post('/api/sla/policies', {
+      name: '坏',
+      calendarId: '00000000-0000-4000-8000-000000000000',
+      targets: { P1: { firstResponse: { minutes: 10 } } },
+    })
     expect(calendar.statusCode).toBe(422)
     expect(calendar.json().issues[0].path).toBe('calendarId')
     expect((await agent.post('/api/sla/policies', { name: 'x', targets: { P1: { firstResponse: { minutes: 10 } } } })).statusCode).toBe(403)

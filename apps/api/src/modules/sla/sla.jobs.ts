@@ -87,10 +87,11 @@ export function createSlaTimers(deps: {
       const now = clock.now()
       // Across tenants (owner connection, ids only); each clock is then checked inside its tenant.
       const due = await database.query<{ tenant_id: string; id: string; cycle: number; kind: Threshold; at: Date }>(
-        `select tenant_id, id, cycle, 'breach' as kind, due_at as at from sla_clocks where state = 'running' and breached_at is null and due_at <= $1
-         union all
-         select tenant_id, id, cycle, 'warning', warn_at from sla_clocks where state = 'running' and warned_at is null and warn_at <= $1
-         limit $2`,
+        `select * from (
+           select tenant_id, id, cycle, 'warning' as kind, warn_at as at from sla_clocks where state = 'running' and warned_at is null and warn_at <= $1
+           union all
+           select tenant_id, id, cycle, 'breach', due_at from sla_clocks where state = 'running' and breached_at is null and due_at <= $1
+         ) due order by at, kind desc limit $2`,
         [now.toISOString(), limit],
       )
       let raised = 0

@@ -259,8 +259,19 @@ export const clockRepository = {
   },
 
   /** Ticket clocks at risk: not stopped, and due within the horizon or already warned / breached. */
-  async atRisk(db: DbOrTx, horizon: Date, state: 'all' | 'warning' | 'breached', limit: number) {
-    const open = and(eq(slaClocks.subjectType, 'ticket'), ne(slaClocks.state, 'stopped'))
+  async atRisk(
+    db: DbOrTx,
+    horizon: Date,
+    state: 'all' | 'warning' | 'breached',
+    limit: number,
+    scope: { kind: 'all' } | { kind: 'customer'; customerId: string } | { kind: 'assigned'; userId: string },
+  ) {
+    const open = and(
+      eq(slaClocks.subjectType, 'ticket'),
+      ne(slaClocks.state, 'stopped'),
+      scope.kind === 'customer' ? eq(slaTickets.customerId, scope.customerId) : undefined,
+      scope.kind === 'assigned' ? eq(slaTickets.assigneeId, scope.userId) : undefined,
+    )
     const risk: SQL | undefined =
       state === 'breached'
         ? sql`${slaClocks.breachedAt} is not null`
@@ -291,13 +302,16 @@ export const clockRepository = {
   /** Writes recomputed targets and due / warn instants for many clocks in one statement. */
   async updateInstants(db: DbOrTx, items: { id: string; targetMs: number; dueAt: Date | null; warnAt: Date | null }[]) {
     if (items.length === 0) return
-    const ids = items.map((i) => i.id)
-    const target = items.map((i) => i.targetMs)
-    const due = items.map((i) => i.dueAt?.toISOString() ?? null)
-    const warn = items.map((i) => i.warnAt?.toISOString() ?? null)
+    const values = JSON.stringify(
+      items.map((i) => ({
+        id: i.id,
+        target_ms: i.targetMs,
+        due_at: i.dueAt?.toISOString() ?? null,
+        warn_at: i.warnAt?.toISOString() ?? null,
+      })),
+    )
     await db.execute(sql`update sla_clocks c set target_ms = v.target_ms, due_at = v.due_at, warn_at = v.warn_at, updated_at = now(), version = c.version + 1
-      from (select unnest(${ids}::uuid[]) as id, unnest(${target}::bigint[]) as target_ms, unnest(${due}::timestamptz[]) as due_at,
-        unnest(${warn}::timestamptz[]) as warn_at) v
+      from jsonb_to_recordset(${values}::jsonb) as v(id uuid, target_ms bigint, due_at timestamptz, warn_at timestamptz)
       where c.id = v.id`)
   },
 
@@ -403,8 +417,9 @@ export const complaintRepository = {
       .returning()
     return row!
   },
-  async list(db: DbOrTx, f: { status?: string; grade?: string; limit: number; offset: number }) {
+  async list(db: DbOrTx, f: { status?: string; grade?: string; customerId?: string; limit: number; offset: number }) {
     const where: SQL[] = []
+    if (f.customerId) where.push(eq(slaComplaints.customerId, f.customerId))
     if (f.status) where.push(eq(slaComplaints.status, f.status as 'open'))
     if (f.grade) where.push(eq(slaComplaints.grade, f.grade as 'A'))
     const cond = where.length ? and(...where) : undefined
@@ -438,8 +453,11 @@ export const disputeRepository = {
       .returning()
     return row!
   },
-  async list(db: DbOrTx, f: { stage?: string; limit: number; offset: number }) {
-    const cond = f.stage ? eq(slaDisputes.stage, f.stage as 'review') : undefined
+  async list(db: DbOrTx, f: { stage?: string; customerId?: string; limit: number; offset: number }) {
+    const where: SQL[] = []
+    if (f.customerId) where.push(eq(slaDisputes.customerId, f.customerId))
+    if (f.stage) where.push(eq(slaDisputes.stage, f.stage as 'review'))
+    const cond = where.length ? and(...where) : undefined
     const items = await db
       .select()
       .from(slaDisputes)

@@ -47,9 +47,16 @@ export function createTicketClocks({ engine, audit, contractTier }: TicketClockD
   }
 
   /** Makes the ticket's clocks match its policy and state: creates missing ones, retargets, retires unneeded ones. */
-  async function reconcile(tx: DbOrTx, t: SlaTicketRow, policy: PolicyRow | null, clocks: ClockRow[], now: Date): Promise<ClockRow[]> {
+  async function reconcile(
+    tx: DbOrTx,
+    t: SlaTicketRow,
+    policy: PolicyRow | null,
+    clocks: ClockRow[],
+    now: Date,
+    kinds = KINDS,
+  ): Promise<ClockRow[]> {
     const out: ClockRow[] = []
-    for (const kind of KINDS) {
+    for (const kind of kinds) {
       const spec = targetFor(policy, t.priority, kind)
       const clock = clocks.find((c) => c.target === kind)
       if (clock && spec && policy) {
@@ -245,7 +252,7 @@ export function createTicketClocks({ engine, audit, contractTier }: TicketClockD
         const ended = next.state === 'stopped' ? next : await engine.stop(tx, next, at, 'updated', now)
         out.push(await engine.restart(tx, ended, at, now, { paused: pausesIn(policy, t.status) }))
       } else if (policy && targetFor(policy, t.priority, 'next_update')) {
-        out.push(...(await reconcile(tx, t, policy, clocks, now)).filter((c) => c.target === 'next_update'))
+        out.push(...(await reconcile(tx, t, policy, clocks, now, ['next_update'])))
       }
       return out
     },

@@ -17,6 +17,7 @@ import type { CalendarLoader } from './calendar-loader.ts'
 import { readClock, targetMs as targetMsOf } from './clock.ts'
 import { instantsOf, timingOf, toClockDto } from './engine.ts'
 import type { SlaTimers } from './sla.jobs.ts'
+import { canSeeTicketSla, slaScope } from './sla.policy.ts'
 import { calendarRepository, clockRepository, policyRepository, processedRepository, ticketRepository } from './sla.repository.ts'
 import type { ClockRow, SlaTicketRow } from './sla.tables.ts'
 import type { TicketClocks } from './ticket-clocks.ts'
@@ -124,7 +125,7 @@ export function createTicketSlaService({ database, clock, realtime, log, calenda
     /** SLA state of several tickets (list pages); unknown ids are left out. */
     async forTickets(ctx: RequestContext, ticketIds: string[]): Promise<TicketSla[]> {
       return database.withTenant(ctx.actor.tenantId, async (tx) => {
-        const tickets = await ticketRepository.findMany(tx, ticketIds)
+        const tickets = (await ticketRepository.findMany(tx, ticketIds)).filter((t) => canSeeTicketSla(ctx.actor, t))
         const clocks = await clockRepository.bySubjects(
           tx,
           'ticket',
@@ -141,8 +142,10 @@ export function createTicketSlaService({ database, clock, realtime, log, calenda
       q: { withinMinutes: number; state: 'all' | 'warning' | 'breached'; limit: number },
     ): Promise<{ items: AtRiskItem[]; now: string }> {
       const now = clock.now()
+      const scope = slaScope(ctx.actor)
+      if (scope.kind === 'none') return { items: [], now: now.toISOString() }
       return database.withTenant(ctx.actor.tenantId, async (tx) => {
-        const found = await clockRepository.atRisk(tx, new Date(now.getTime() + q.withinMinutes * 60_000), q.state, q.limit)
+        const found = await clockRepository.atRisk(tx, new Date(now.getTime() + q.withinMinutes * 60_000), q.state, q.limit, scope)
         const cals = await calendars.loadMany(
           tx,
           found.map((f) => f.clock.calendarId),
