@@ -32,6 +32,8 @@ export const routes: RouteObject[] = [
   { path: '/login', lazy: loginPage('staff') },
   { path: '/portal/login', lazy: loginPage('portal') },
   { path: '/m/login', lazy: loginPage('field') },
+  // a scanned device label: public, phone layout, no sign-in
+  { path: '/q/:token', lazy: lazy(async () => (await import('../features/devices/QrReportPage.tsx')).QrReportPage) },
   {
     path: '/portal',
     element: <ShellGate shell="portal" />,
@@ -78,6 +80,15 @@ export const routes: RouteObject[] = [
           page('tickets', async () => (await import('../features/tickets/TicketsPage.tsx')).TicketsPage, 'tickets.read'),
           page('tickets/new', async () => (await import('../features/tickets/NewTicketPage.tsx')).NewTicketPage, 'tickets.create'),
           page('tickets/:id', async () => (await import('../features/tickets/TicketDetailPage.tsx')).TicketDetailPage, 'tickets.read'),
+          page('customers', async () => (await import('../features/customers/CustomersPage.tsx')).CustomersPage, 'customers.read'),
+          page(
+            'customers/:id',
+            async () => (await import('../features/customers/CustomerDetailPage.tsx')).CustomerDetailPage,
+            'customers.read',
+          ),
+          page('devices', async () => (await import('../features/devices/DevicesPage.tsx')).DevicesPage, 'devices.read'),
+          page('devices/:id', async () => (await import('../features/devices/DeviceDetailPage.tsx')).DeviceDetailPage, 'devices.read'),
+          page('products', async () => (await import('../features/devices/ProductsPage.tsx')).ProductsPage, 'devices.read'),
           page('dispatch', async () => (await import('../features/dispatch/DispatchPage.tsx')).DispatchPage, 'dispatch.read'),
           page('parts', async () => (await import('../features/parts/PartsPage.tsx')).PartsPage, 'parts.read'),
           page('rma', async () => (await import('../features/rma/RmaPage.tsx')).RmaPage, 'rma.read'),

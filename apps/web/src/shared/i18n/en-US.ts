@@ -1,9 +1,11 @@
 // English — same keys as zh-CN.ts (the type and a unit test both check it).
 import type { Catalog } from './zh-CN.ts'
+import { customerErrorsEnUS, customersEnUS } from './customers.en-US.ts'
 import { ticketErrorsEnUS, ticketsEnUS } from './tickets.en-US.ts'
 
 export const enUS: Catalog = {
   ...ticketsEnUS,
+  ...customersEnUS,
   app: {
     name: 'Aftercare Service',
     footer: 'Aftercare · open-source after-sales service platform',
@@ -27,6 +29,9 @@ export const enUS: Catalog = {
   nav: {
     workbench: 'Workbench',
     tickets: 'Tickets',
+    customers: 'Customers',
+    devices: 'Devices',
+    products: 'Products',
     dispatch: 'Dispatch',
     parts: 'Parts',
     rma: 'RMA',
@@ -278,6 +283,9 @@ export const enUS: Catalog = {
     'tickets.assign': 'Assign tickets',
     'customers.read': 'View customers',
     'customers.write': 'Edit customers',
+    'customers.pii': 'See customers’ personal data in full (audited)',
+    'devices.read': 'Read the device archive',
+    'devices.write': 'Edit the device archive',
     'dispatch.read': 'View dispatch',
     'dispatch.plan': 'Plan dispatch',
     'parts.read': 'View parts',
@@ -317,6 +325,7 @@ export const enUS: Catalog = {
   },
   errors: {
     ...ticketErrorsEnUS,
+    ...customerErrorsEnUS,
     unexpected: 'Something unexpected went wrong; please try again later',
     network: 'Cannot reach the server; check your network and try again',
     withDetail: 'That did not work: {{message}}',

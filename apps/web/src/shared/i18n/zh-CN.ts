@@ -1,7 +1,9 @@
 // 简体中文 — the default catalog; en-US.ts must have exactly the same keys (checked by a test).
+import { customerErrorsZhCN, customersZhCN } from './customers.zh-CN.ts'
 import { ticketErrorsZhCN, ticketsZhCN } from './tickets.zh-CN.ts'
 export const zhCN = {
   ...ticketsZhCN,
+  ...customersZhCN,
   app: {
     name: 'Aftercare 售后服务',
     footer: 'Aftercare · 开源售后服务平台',
@@ -25,6 +27,9 @@ export const zhCN = {
   nav: {
     workbench: '工作台',
     tickets: '工单',
+    customers: '客户',
+    devices: '设备档案',
+    products: '产品型号',
     dispatch: '派工调度',
     parts: '备件',
     rma: '返修 RMA',
@@ -276,6 +281,9 @@ export const zhCN = {
     'tickets.assign': '分配工单',
     'customers.read': '查看客户',
     'customers.write': '编辑客户',
+    'customers.pii': '查看客户完整个人信息（审计）',
+    'devices.read': '查看设备档案',
+    'devices.write': '编辑设备档案',
     'dispatch.read': '查看派工',
     'dispatch.plan': '派工排程',
     'parts.read': '查看备件',
@@ -315,6 +323,7 @@ export const zhCN = {
   },
   errors: {
     ...ticketErrorsZhCN,
+    ...customerErrorsZhCN,
     unexpected: '发生了意外错误，请稍后重试',
     network: '无法连接服务器，请检查网络后重试',
     withDetail: '操作失败：{{message}}',
