@@ -494,15 +494,14 @@ export const TicketTab = z.enum(['all', 'my', 'unassigned', 'queue', 'watching']
 export type TicketTab = z.infer<typeof TicketTab>
 export const TicketSortField = z.enum(['createdAt', 'updatedAt', 'priority', 'number'])
 
-/** The filters of GET /tickets (also what a saved view stores). */
-export const TicketFilters = z.object({
+const filterShape = (list: <T extends z.ZodType>(item: T) => z.ZodType<z.infer<T>[], unknown>) => ({
   /** my = open and assigned to me; unassigned = open without assignee; queue = open in my queues; watching = open and watched. */
   tab: TicketTab.optional(),
-  status: csv(TicketStatus).optional(),
-  priority: csv(TicketPriority).optional(),
-  typeId: csv(z.uuid()).optional(),
-  categoryId: csv(z.uuid()).optional(),
-  queueId: csv(z.uuid()).optional(),
+  status: list(TicketStatus).optional(),
+  priority: list(TicketPriority).optional(),
+  typeId: list(z.uuid()).optional(),
+  categoryId: list(z.uuid()).optional(),
+  queueId: list(z.uuid()).optional(),
   /** A user id, `me`, or `none` (unassigned). */
   assigneeId: z.union([z.uuid(), z.enum(['me', 'none'])]).optional(),
   customerId: z.uuid().optional(),
@@ -516,6 +515,11 @@ export const TicketFilters = z.object({
   /** Keyword in Chinese or English over subject, description and messages; a ticket number matches exactly. */
   q: z.string().trim().max(200).optional(),
 })
+
+/** The filters of GET /tickets, as a query string (lists comma-separated or repeated). */
+export const TicketFilters = z.object(filterShape(csv))
+/** The same filters as JSON (what a saved view stores and returns). */
+export const TicketFilterValues = z.object(filterShape((item) => z.array(item).max(20)))
 export type TicketFilters = z.infer<typeof TicketFilters>
 export type TicketFiltersInput = z.input<typeof TicketFilters>
 
@@ -547,7 +551,7 @@ export const SavedView = z.object({
   ownerId: z.uuid(),
   /** Shared views are visible to every agent of the tenant; only the owner (or tickets.configure) edits them. */
   shared: z.boolean(),
-  filters: TicketFilters,
+  filters: TicketFilterValues,
   sort: TicketSortField,
   order: z.enum(['asc', 'desc']),
   createdAt: z.iso.datetime(),
@@ -556,7 +560,7 @@ export type SavedView = z.infer<typeof SavedView>
 export const CreateSavedViewBody = z.object({
   name: Line(100),
   shared: z.boolean().default(false),
-  filters: TicketFilters.default({}),
+  filters: TicketFilterValues.default({}),
   sort: TicketSortField.default('updatedAt'),
   order: z.enum(['asc', 'desc']).default('desc'),
 })

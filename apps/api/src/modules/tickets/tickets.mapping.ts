@@ -13,7 +13,7 @@ import type {
   TimelineEntry,
   TimelineKind,
 } from '@aftercare/contracts'
-import { TicketFilters } from '@aftercare/contracts'
+import { TicketFilterValues } from '@aftercare/contracts'
 import type { MessageWithAttachments } from './conversation.ts'
 import type { QueueWithMembers } from './ticket-config.repository.ts'
 import type { TicketListRow } from './tickets.repository.ts'
@@ -161,7 +161,7 @@ export const toViewDto = (v: TicketViewRow): SavedView => ({
   name: v.name,
   ownerId: v.ownerId,
   shared: v.shared,
-  filters: TicketFilters.parse(v.filters),
+  filters: TicketFilterValues.parse(v.filters),
   sort: v.sort as SavedView['sort'],
   order: v.sortOrder,
   createdAt: v.createdAt.toISOString(),
