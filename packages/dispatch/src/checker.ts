@@ -108,16 +108,19 @@ export function checkSolution(problem: DispatchProblem, solution: Pick<DispatchS
           break
         }
       }
-      if (start === Infinity) v.push(`job ${job.id}: arrival ${arrival.toFixed(3)} misses every time window`)
-      else {
+      if (start === Infinity) {
+        const late = arrival - lastEnd
+        const over = maxLateness > 0 && late > maxLateness ? ` (${late.toFixed(3)} late, more than its maxLateness ${maxLateness})` : ''
+        v.push(`job ${job.id}: arrival ${arrival.toFixed(3)} misses every time window${over}`)
+      } else {
         const late = Math.max(0, start - lastEnd)
-        if (late > maxLateness + TOL) v.push(`job ${job.id}: ${late} late, more than its maxLateness ${maxLateness}`)
         if (stop.lateness !== undefined && Math.abs(stop.lateness - late) > TOL * Math.max(1, late))
-          v.push(`job ${job.id}: reported lateness ${stop.lateness ?? 0} but recomputed ${late}`)
+          v.push(`job ${job.id}: reported lateness ${stop.lateness} but recomputed ${late}`)
         lateness += late
         cost += wLate * late
-        served.set(job.id, { engineer: e.id, index, start, end: start + duration })
       }
+      const begin = start === Infinity ? arrival : start
+      served.set(job.id, { engineer: e.id, index, start: begin, end: begin + duration })
       if (Math.abs(stop.arrival - arrival) > TOL * Math.max(1, Math.abs(arrival)))
         v.push(`job ${job.id}: reported arrival ${stop.arrival} but recomputed ${arrival}`)
       if (start !== Infinity && Math.abs(stop.start - start) > TOL * Math.max(1, Math.abs(start)))

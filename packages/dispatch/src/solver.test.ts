@@ -263,14 +263,20 @@ const fieldProblem = fc
         pin: fc.option(fc.nat(), { nil: undefined }),
         ban: fc.option(fc.nat(), { nil: undefined }),
         priority: fc.integer({ min: 0, max: 3 }),
+        // Soft end (0 = hard windows) and up to two earlier jobs this one must follow.
+        maxLateness: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 90 })),
+        after: fc.array(fc.nat(), { maxLength: 2 }),
       }),
       { minLength: 0, maxLength: 25 },
     ),
+    lateness: fc.constantFrom(0, 0.2, 1, 5),
+    balance: fc.constantFrom(0, 0, 0.5, 3),
     seed: fc.nat(1000),
   })
-  .map(({ engineers, jobs, seed }) => {
+  .map(({ engineers, jobs, lateness, balance, seed }) => {
     const problem: DispatchProblem = {
       distance: { type: 'euclidean', speed: 1 },
+      objective: { lateness, balance },
       engineers: engineers.map((e, k) => ({
         id: `e${k}`,
         start: { x: e.x, y: e.y },
@@ -291,13 +297,16 @@ const fieldProblem = fc
         priority: j.priority,
         pinnedEngineer: j.pin === undefined ? undefined : `e${j.pin % engineers.length}`,
         forbiddenEngineers: j.ban === undefined ? [] : [`e${j.ban % engineers.length}`],
+        maxLateness: j.maxLateness,
+        // Only earlier jobs, so there is no cycle.
+        after: i === 0 ? [] : j.after.map((a) => `j${a % i}`),
       })),
     }
     return { problem, seed }
   })
 
 describe('generated field-service problems (property)', () => {
-  it('never violates skills, shifts, capacity, breaks, windows or pins; every job routed or explained; checker agrees on cost', () => {
+  it('never violates skills, shifts, capacity, breaks, hard windows, lateness limits, precedence or pins; every job routed or explained; checker agrees on cost', () => {
     fc.assert(
       fc.property(fieldProblem, ({ problem, seed }) => {
         const sol = solve(problem, { seed, maxIterations: 150, timeLimitMs: 60_000 })
@@ -305,16 +314,37 @@ describe('generated field-service problems (property)', () => {
         expect(check.violations).toEqual([])
         expect(sol.routes.length + 0).toBeLessThanOrEqual(problem.engineers.length)
         expect(check.distance).toBeCloseTo(sol.cost.distance, 6)
+        expect(check.lateness).toBeCloseTo(sol.cost.lateness!, 6)
         expect(check.cost).toBeCloseTo(sol.cost.total!, 4)
         expect(check.vehicles).toBe(sol.cost.vehicles)
+        const jobs = new Map(problem.jobs.map((j) => [j.id, j]))
+        const served = new Map(sol.routes.flatMap((r) => r.stops.map((s, i) => [s.jobId, { ...s, engineer: r.engineerId, i }] as const)))
         for (const r of sol.routes)
           for (const s of r.stops) {
-            const job = problem.jobs.find((j) => j.id === s.jobId)!
+            const job = jobs.get(s.jobId)!
             if (job.pinnedEngineer) expect(r.engineerId).toBe(job.pinnedEngineer)
+            // Hard windows hold; a soft job is late by at most its maxLateness, and only after its last window.
+            const windows = job.timeWindows ?? []
+            const inWindow = windows.length === 0 || windows.some((w) => s.start >= w.start - 1e-9 && s.start <= w.end + 1e-9)
+            const lastEnd = Math.max(...windows.map((w) => w.end))
+            const late = windows.length === 0 ? 0 : Math.max(0, s.start - lastEnd)
+            if (!job.maxLateness) expect(inWindow).toBe(true)
+            else expect(inWindow || (late > 0 && late <= job.maxLateness + 1e-9)).toBe(true)
+            expect(s.lateness ?? 0).toBeCloseTo(late, 9)
+            // Precedence: every job it follows is on the same engineer and ends before it starts.
+            for (const id of job.after ?? []) {
+              const before = served.get(id)
+              expect(before?.engineer).toBe(r.engineerId)
+              expect(before!.end).toBeLessThanOrEqual(s.start + 1e-9)
+            }
           }
         // A job is only left out when no engineer could take it on an empty day, or nobody had room left.
-        for (const u of sol.unassigned)
-          expect(['no_skilled_engineer', 'capacity', 'shift', 'window_unreachable', 'no_room']).toContain(u.reason)
+        for (const u of sol.unassigned) {
+          expect(['no_skilled_engineer', 'capacity', 'shift', 'window_unreachable', 'precedence', 'no_room']).toContain(u.reason)
+          if (u.reason === 'precedence') expect(jobs.get(u.jobId)!.after!.length).toBeGreaterThan(0)
+          // A job whose predecessor is left out says so (unless something more basic already rules it out).
+          if (u.reason === 'no_room') for (const id of jobs.get(u.jobId)!.after ?? []) expect(served.has(id)).toBe(true)
+        }
       }),
       { numRuns: 200, seed: 42 },
     )
