@@ -46,7 +46,17 @@ export function createTicketConfigService({ database, audit, clock }: TicketDeps
     })
   }
 
-  async function checkCategoryRefs(tx: DbOrTx, input: CategoryInput, selfId?: string) {
+  async function checkCategoryRefs(tx: DbOrTx, input: CategoryInput, before?: TicketCategoryRow) {
+    const selfId = before?.id
+    const name = input.name ?? before?.name
+    const parentId = input.parentId === undefined ? (before?.parentId ?? null) : input.parentId
+    if (
+      name &&
+      (await repo.listCategories(tx)).some(
+        (c) => c.id !== selfId && (c.parentId ?? null) === parentId && c.name.toLowerCase() === name.toLowerCase(),
+      )
+    )
+      throw ValidationError.field('name', `a category named ${name} exists at this level`)
     if (input.parentId) {
       const parent = await repo.findCategory(tx, input.parentId)
       if (!parent) throw ValidationError.field('parentId', 'no such category')
@@ -143,7 +153,7 @@ export function createTicketConfigService({ database, audit, clock }: TicketDeps
         if (!before) throw new NotFoundError('ticket category', id)
         if (ifMatch !== undefined && ifMatch !== before.version)
           throw new PreconditionFailedError(`Category ${before.name} was changed by someone else; reload it and try again`)
-        await checkCategoryRefs(t, body, id)
+        await checkCategoryRefs(t, body, before)
         const { form, ...rest } = body
         const row = (await repo.updateCategory(t, id, {
           ...rest,
