@@ -76,6 +76,60 @@ describe('dispatch API', () => {
     expect(reopt.json().issues[0].path).toBe('body.jobId')
   })
 
+  it('plans soft windows, workload balance and precedence sent over HTTP; the checker agrees with the cost', async () => {
+    const p: DispatchProblem = {
+      distance: { type: 'euclidean' },
+      objective: { lateness: 0.5, balance: 0.1 },
+      engineers: [
+        { id: 'west', start: { x: 0, y: 0 }, shift: { start: 0, end: 480 } },
+        { id: 'east', start: { x: 100, y: 0 }, shift: { start: 0, end: 480 } },
+      ],
+      jobs: [
+        { id: 'diagnose', location: { x: 10, y: 0 }, duration: 30 },
+        { id: 'repair', location: { x: 90, y: 0 }, duration: 60, after: ['diagnose'] },
+        { id: 'late-ok', location: { x: 50, y: 0 }, duration: 10, timeWindows: [{ start: 0, end: 5 }], maxLateness: 120 },
+        { id: 'needs-ghost-part', location: { x: 60, y: 0 }, requiredSkills: ['ghost'] },
+        { id: 'fit-ghost-part', location: { x: 60, y: 0 }, after: ['needs-ghost-part'] },
+      ],
+      timeLimitSeconds: 0.3,
+      seed: 1,
+    }
+    const res = await dispatcher.post('/api/dispatch/optimize', p)
+    expect(res.statusCode).toBe(200)
+    const body = res.json()
+    expect(checkSolution(p, body).violations).toEqual([])
+    expect(body.cost.total).toBeCloseTo(checkSolution(p, body).cost, 6)
+    const route = (id: string) => body.routes.find((r: { stops: { jobId: string }[] }) => r.stops.some((s) => s.jobId === id))
+    expect(route('repair').engineerId).toBe(route('diagnose').engineerId)
+    const late = route('late-ok').stops.find((s: { jobId: string }) => s.jobId === 'late-ok')
+    expect(late.lateness).toBeGreaterThan(0)
+    expect(body.cost.lateness).toBeCloseTo(late.lateness, 9)
+    expect(body.routes.every((r: { workload: number }) => r.workload > 0)).toBe(true)
+    expect(body.unassigned).toEqual([
+      { jobId: 'needs-ghost-part', reason: 'no_skilled_engineer' },
+      { jobId: 'fit-ghost-part', reason: 'precedence' },
+    ])
+  })
+
+  it('answers 400 for a negative maxLateness and 422 for a precedence cycle, naming the field', async () => {
+    const p = problem()
+    p.jobs[0] = { ...p.jobs[0]!, maxLateness: -5 }
+    const bad = await dispatcher.post('/api/dispatch/optimize', p)
+    expect(bad.statusCode).toBe(400)
+    expect(bad.json().issues.map((i: { path: string }) => i.path)).toContain('body.jobs.0.maxLateness')
+    const cyclic = problem()
+    cyclic.jobs[0] = { ...cyclic.jobs[0]!, after: [cyclic.jobs[1]!.id] }
+    cyclic.jobs[1] = { ...cyclic.jobs[1]!, after: [cyclic.jobs[0]!.id] }
+    const res = await dispatcher.post('/api/dispatch/optimize', cyclic)
+    expect(res.statusCode).toBe(422)
+    expect(res.json().issues[0].path).toMatch(/^body\.jobs\.[01]\.after$/)
+    const unknown = problem()
+    unknown.jobs[2] = { ...unknown.jobs[2]!, after: ['WO-404'] }
+    const res2 = await dispatcher.post('/api/dispatch/optimize', unknown)
+    expect(res2.statusCode).toBe(422)
+    expect(res2.json().issues).toEqual([{ path: 'body.jobs.2.after.0', message: 'unknown job "WO-404"' }])
+  })
+
   it('needs the dispatch.plan permission: 401 anonymous, 403 for an engineer', async () => {
     const anon = await rt.app.inject({ method: 'POST', url: '/api/dispatch/optimize', payload: problem() })
     expect(anon.statusCode).toBe(401)
