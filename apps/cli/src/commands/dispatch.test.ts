@@ -36,6 +36,21 @@ describe('dispatch solve (core)', () => {
     expect(logs.some((l) => /iterations/.test(l))).toBe(true)
   })
 
+  it('reads soft windows, balance and precedence from the file; the output keeps its documented shape', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aftercare-dispatch-'))
+    const base = cityProblem({ engineers: 3, jobs: 12, seed: 4 })
+    const problem = {
+      ...base,
+      objective: { distance: 1, lateness: 0.2, balance: 0.05 },
+      jobs: base.jobs.map((j, i) => ({ ...j, maxLateness: 60, after: i % 4 === 3 ? [base.jobs[i - 1]!.id] : [] })),
+    }
+    writeFileSync(join(dir, 'p.json'), JSON.stringify(problem))
+    const out = runDispatchSolve({ file: join(dir, 'p.json'), timeLimitSeconds: 0.2, seed: 1 })
+    expect(Object.keys(out.cost)).toEqual(['distance', 'vehicles'])
+    for (const r of out.routes) for (const s of r.stops) expect(Object.keys(s)).toEqual(['jobId', 'arrival', 'start', 'end'])
+    expect(checkSolution(problem, out).violations).toEqual([])
+  })
+
   it('explains a bad file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'aftercare-dispatch-'))
     writeFileSync(join(dir, 'bad.json'), '{"engineers": [')
