@@ -193,7 +193,9 @@ export function createCaseService({ database, audit, outbox, clock, engine, cale
         const only = caseCustomerScope(ctx.actor)
         if (only === null) return { items: [], total: 0 }
         const { items, total } = await complaintRepository.list(tx, { ...f, customerId: only })
-        return { items: await Promise.all(items.map((r) => complaintDto(tx, r))), total }
+        const out: Complaint[] = []
+        for (const r of items) out.push(await complaintDto(tx, r))
+        return { items: out, total }
       })
     },
 
@@ -273,7 +275,9 @@ export function createCaseService({ database, audit, outbox, clock, engine, cale
         const only = caseCustomerScope(ctx.actor)
         if (only === null) return { items: [], total: 0 }
         const { items, total } = await disputeRepository.list(tx, { ...f, customerId: only })
-        return { items: await Promise.all(items.map((r) => disputeDto(tx, r))), total }
+        const out: Dispute[] = []
+        for (const r of items) out.push(await disputeDto(tx, r))
+        return { items: out, total }
       })
     },
   }

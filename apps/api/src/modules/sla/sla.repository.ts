@@ -186,18 +186,6 @@ export const settingsRepository = {
   },
 }
 
-export const processedRepository = {
-  /** Records that `listener` applied `eventId`; false when it already had (a redelivery). */
-  async markOnce(db: DbOrTx, tenantId: string, eventId: string, listener: string): Promise<boolean> {
-    const res = await rows<{ event_id: string }>(
-      db,
-      sql`insert into sla_processed_events (tenant_id, event_id, listener) values (${tenantId}, ${eventId}, ${listener})
-        on conflict do nothing returning event_id`,
-    )
-    return res.length > 0
-  },
-}
-
 export const ticketRepository = {
   async find(db: DbOrTx, ticketId: string, opts: { lock?: boolean } = {}) {
     const q = db.select().from(slaTickets).where(eq(slaTickets.ticketId, ticketId)).limit(1)

@@ -10,6 +10,7 @@ import {
 } from '@aftercare/contracts'
 import type { DbOrTx } from '../../platform/db/index.ts'
 import { NotFoundError } from '../../platform/errors.ts'
+import { processedOnce } from '../../platform/events/idempotency.ts'
 import type { DeliveredEvent } from '../../platform/events/types.ts'
 import type { RequestContext } from '../../platform/http/access.ts'
 import type { ModuleDeps } from '../../modules.ts'
@@ -18,8 +19,8 @@ import { readClock, targetMs as targetMsOf } from './clock.ts'
 import { instantsOf, timingOf, toClockDto } from './engine.ts'
 import type { SlaTimers } from './sla.jobs.ts'
 import { canSeeTicketSla, slaScope } from './sla.policy.ts'
-import { calendarRepository, clockRepository, policyRepository, processedRepository, ticketRepository } from './sla.repository.ts'
-import type { ClockRow, SlaTicketRow } from './sla.tables.ts'
+import { calendarRepository, clockRepository, policyRepository, ticketRepository } from './sla.repository.ts'
+import type { ClockRow, PolicyRow, SlaTicketRow } from './sla.tables.ts'
 import type { TicketClocks } from './ticket-clocks.ts'
 
 export const TICKET_LISTENER = 'sla.ticket-clocks'
@@ -64,9 +65,11 @@ export function createTicketSlaService({ database, clock, realtime, log, calenda
   async function readMany(tx: DbOrTx, tickets: SlaTicketRow[], clocks: ClockRow[], now: Date): Promise<TicketSla[]> {
     const cals = await calendars.loadMany(tx, [...clocks.map((c) => c.calendarId)])
     const policyIds = [...new Set(tickets.map((t) => t.policyId).filter((id): id is string => id !== null))]
-    const policies = new Map(
-      (await Promise.all(policyIds.map((id) => policyRepository.find(tx, id)))).filter((p) => p !== undefined).map((p) => [p.id, p]),
-    )
+    const policies = new Map<string, PolicyRow>()
+    for (const id of policyIds) {
+      const p = await policyRepository.find(tx, id)
+      if (p) policies.set(id, p)
+    }
     return tickets.map((t) => {
       const own = clocks.filter((c) => c.subjectId === t.ticketId)
       const dtos = own.map((c) => toClockDto(c, cals.get(c.calendarId)!.compiled, now))
@@ -95,7 +98,7 @@ export function createTicketSlaService({ database, clock, realtime, log, calenda
       const now = clock.now()
       const p = event.payload
       const touched = await database.withTenant(event.tenantId, async (tx): Promise<ClockRow[]> => {
-        if (!(await processedRepository.markOnce(tx, event.tenantId, event.id, TICKET_LISTENER))) return []
+        if (!(await processedOnce(tx, TICKET_LISTENER, event))) return []
         switch (type) {
           case 'ticket.created':
             return ticketClocks.created(tx, event.tenantId, ticketEvents[type].parse(p), now)

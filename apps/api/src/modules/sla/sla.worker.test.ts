@@ -1,0 +1,155 @@
+// SLA end to end with the real worker machinery: the outbox delivery hands ticket events to the SLA
+// listener, the listener schedules pg-boss timers, the job queue runs them at the due instants.
+// On PostgreSQL two workers (each with its own connection pool, job queue and outbox delivery)
+// share the work, and a retried job runs once more: every warning and breach is raised exactly once.
+import type { TicketSla } from '@aftercare/contracts'
+import pino from 'pino'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createModules } from '../../modules.ts'
+import type { Database } from '../../platform/db/index.ts'
+import { createOutboxDelivery, type OutboxDelivery } from '../../platform/events/delivery.ts'
+import { createJobQueue, type JobQueue } from '../../platform/jobs/job-queue.ts'
+import { createRealtimePublisher } from '../../platform/realtime/publisher.ts'
+import { signIn } from '../../test/factories.ts'
+import { createTestRuntime, openTestDatabase, testConfig, type TestRuntime } from '../../test/harness.ts'
+import { buildTicketWorld, newTicket, ok, type TicketWorld } from '../tickets/tickets.fixtures.ts'
+
+const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
+// The job queue compares start times with the database's clock as well as the application's:
+// the scenario runs in the future (a P0 ticket on the 7×24 policy), so timers wait for the test clock.
+const base = new Date(Math.ceil((Date.now() + 30 * 86_400_000) / 60_000) * 60_000)
+const plus = (minutes: number) => new Date(base.getTime() + minutes * 60_000)
+
+interface Worker {
+  database: Database
+  queue: JobQueue
+  delivery: OutboxDelivery
+  modules: ReturnType<typeof createModules>
+  ownsDatabase: boolean
+}
+
+/** A worker process as worker.ts builds one: its own modules, job queue and outbox delivery. */
+async function startWorker(rt: TestRuntime, tenantId: string, database: Database, ownsDatabase: boolean): Promise<Worker> {
+  const queue = createJobQueue({ database, clock: rt.clock, log })
+  const modules = createModules({
+    config: testConfig(),
+    database,
+    clock: rt.clock,
+    log,
+    jobs: queue,
+    realtime: createRealtimePublisher(database),
+  })
+  await queue.start(modules.jobs, { worker: true })
+  const delivery = createOutboxDelivery({ database, clock: rt.clock, log, listeners: modules.listeners, tenantIds: [tenantId] })
+  return { database, queue, delivery, modules, ownsDatabase }
+}
+
+async function stopWorker(w: Worker | undefined) {
+  if (!w) return
+  await w.delivery.stop()
+  await w.queue.stop()
+  if (w.ownsDatabase) await w.database.close()
+}
+
+async function scenario(rt: TestRuntime, world: TicketWorld, workers: Worker[]) {
+  let agent = world.agent
+  const at = async (minutes: number) => {
+    rt.clock.set(plus(minutes))
+    agent = await signIn(rt, world.tenant, agent.user)
+  }
+  const drainAll = async () => {
+    // Every worker at once, until none of them finds anything left to do.
+    for (let round = 0; round < 20; round++) {
+      const done = await Promise.all(workers.flatMap((w) => [w.delivery.drain(), w.queue.drain()]))
+      if (done.every((n) => n === 0)) return
+    }
+  }
+  await at(0)
+  const t = await ok<{ id: string }>(
+    agent.post('/api/tickets', { subject: '生产线停机', typeId: world.types.repair, customerId: world.customerB, priority: 'P0' }),
+    201,
+  )
+  await drainAll()
+  const sla = await ok<TicketSla>(agent.get(`/api/sla/tickets/${t.id}`))
+  expect(sla.clocks.map((c) => c.target).sort()).toEqual(['first_response', 'resolution'])
+  const fr = sla.clocks.find((c) => c.target === 'first_response')!
+  // P0: first response within 10 minutes, 7×24, warned at 8 minutes.
+  expect(fr.dueAt).toBe(plus(10).toISOString())
+  expect(fr.warnAt).toBe(plus(8).toISOString())
+  // Before the warning nothing fires; past it and the deadline the timers fire on the workers' drains.
+  await at(5)
+  await drainAll()
+  expect(await rt.database.query(`select 1 from outbox where aggregate_id = $1 and type like 'sla.%'`, [t.id])).toEqual([])
+  await at(11)
+  await drainAll()
+  // A retried job (the platform re-runs a job whose acknowledgement was lost) finds nothing to raise.
+  const retried = await Promise.all(
+    workers.map((w) =>
+      w.modules.sla.timers.check({
+        tenantId: world.tenant.id,
+        clockId: fr.id,
+        cycle: 1,
+        kind: 'breach',
+        at: new Date(fr.dueAt!).getTime(),
+      }),
+    ),
+  )
+  expect(retried.flat()).toEqual([])
+  await Promise.all(workers.map((w) => w.modules.sla.timers.sweep()))
+
+  const raised = await rt.database.query<{ type: string; target: string; n: number }>(
+    `select type, payload->>'target' as target, count(*)::int as n from outbox
+     where aggregate_id = $1 and type in ('sla.warning', 'sla.breached') group by 1, 2 order by 1, 2`,
+    [t.id],
+  )
+  expect(raised).toEqual([
+    { type: 'sla.breached', target: 'first_response', n: 1 },
+    { type: 'sla.warning', target: 'first_response', n: 1 },
+  ])
+  const after = await ok<TicketSla>(agent.get(`/api/sla/tickets/${t.id}`))
+  expect(after.summary).toBe('breached')
+  // The escalation requests were delivered through the outbox like any event.
+  const esc = await rt.database.query<{ n: number }>(
+    `select count(*)::int as n from outbox where aggregate_id = $1 and type = 'sla.escalation_requested'`,
+    [t.id],
+  )
+  expect(esc[0]!.n).toBe(2)
+}
+
+describe('SLA with the real worker (embedded database, one worker)', () => {
+  let rt: TestRuntime
+  let world: TicketWorld
+  let worker: Worker | undefined
+  beforeAll(async () => {
+    rt = await createTestRuntime({ clock: base, config: { LOGIN_RATE_LIMIT_PER_MINUTE: '100000' } })
+    world = await buildTicketWorld(rt)
+    worker = await startWorker(rt, world.tenant.id, rt.database, false)
+  })
+  afterAll(async () => {
+    await stopWorker(worker)
+    await rt?.close()
+  })
+
+  it('events reach the SLA listener, timers raise the warning and the breach once', async () => {
+    await scenario(rt, world, [worker!])
+  })
+})
+
+describe.runIf(!!process.env.TEST_DATABASE_URL)('SLA with two workers on PostgreSQL', () => {
+  let rt: TestRuntime
+  let world: TicketWorld
+  const workers: Worker[] = []
+  beforeAll(async () => {
+    rt = await createTestRuntime({ clock: base, config: { LOGIN_RATE_LIMIT_PER_MINUTE: '100000' } })
+    world = await buildTicketWorld(rt)
+    for (let i = 0; i < 2; i++) workers.push(await startWorker(rt, world.tenant.id, await openTestDatabase(), true))
+  })
+  afterAll(async () => {
+    for (const w of workers) await stopWorker(w)
+    await rt?.close()
+  })
+
+  it('two workers and a retried job still raise each warning and breach exactly once', async () => {
+    await scenario(rt, world, workers)
+  })
+})
