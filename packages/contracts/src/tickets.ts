@@ -652,9 +652,8 @@ export type TicketEventType = keyof typeof ticketEvents
 export type TicketEventPayload<T extends TicketEventType> = z.infer<(typeof ticketEvents)[T]>
 
 /**
- * Realtime (WebSocket topics, see platform/realtime): `ticket:<id>` receives `{ type, ticketId, version }`
- * for every event above concerning that ticket (subscribers need read access to it); `tickets` receives
- * the same for every ticket, for live workbench lists (staff with tickets.read only).
+ * Realtime (WebSocket, see contracts/realtime.ts): every event above reaches the topics `ticket:<id>`
+ * (subscribers who may read that ticket) and `ticket` (staff who read every ticket: live workbench
+ * lists) as a RealtimeDomainEvent `{ id, type, aggregateType: 'ticket', aggregateId: ticketId }`;
+ * refetch the ticket or list on it.
  */
-export const TicketRealtimeMessage = z.object({ type: z.string(), ticketId: z.uuid(), version: z.number().int().nullable() })
-export type TicketRealtimeMessage = z.infer<typeof TicketRealtimeMessage>

@@ -128,6 +128,7 @@ export function createTicketConversation(deps: TicketDeps) {
         if (await repo.addWatcher(tx, t.tenantId, t.id, userId, clock.now())) {
           await record.timeline(tx, t, who, 'watcher_added', { userId }, 'internal')
           await record.audit(tx, t, who, 'ticket.watcher_added', undefined, { userId })
+          await record.publish(tx, t, who, 'ticket.updated', { ticketId: t.id, fields: ['watcherIds'] })
         }
         return repo.watcherIds(tx, t.id)
       })
@@ -143,6 +144,7 @@ export function createTicketConversation(deps: TicketDeps) {
         if (await repo.removeWatcher(tx, t.id, userId)) {
           await record.timeline(tx, t, who, 'watcher_removed', { userId }, 'internal')
           await record.audit(tx, t, who, 'ticket.watcher_removed', { userId }, undefined)
+          await record.publish(tx, t, who, 'ticket.updated', { ticketId: t.id, fields: ['watcherIds'] })
         }
         return repo.watcherIds(tx, t.id)
       })
