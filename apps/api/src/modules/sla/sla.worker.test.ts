@@ -12,7 +12,7 @@ import { createJobQueue, type JobQueue } from '../../platform/jobs/job-queue.ts'
 import { createRealtimePublisher } from '../../platform/realtime/publisher.ts'
 import { signIn } from '../../test/factories.ts'
 import { createTestRuntime, openTestDatabase, testConfig, type TestRuntime } from '../../test/harness.ts'
-import { buildTicketWorld, newTicket, ok, type TicketWorld } from '../tickets/tickets.fixtures.ts'
+import { buildTicketWorld, ok, type TicketWorld } from '../tickets/tickets.fixtures.ts'
 
 const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
 // The job queue compares start times with the database's clock as well as the application's:
