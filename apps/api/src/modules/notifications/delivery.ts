@@ -89,10 +89,10 @@ export function createDeliveryLoop(deps: ModuleDeps, channels: ChannelService, a
   }
 
   /** Claims up to BATCH due deliveries; a robot over 20 attempts in the last minute waits instead. */
-  async function claim(ids?: string[]): Promise<{ claimed: DeliveryRow[]; deferred: number }> {
+  async function claim(only: { ids?: string[]; tenantId?: string }): Promise<{ claimed: DeliveryRow[]; deferred: number }> {
     return database.transaction(async (tx) => {
       const now = clock.now()
-      const due = await repo.dueForClaim(tx, now, BATCH, ids)
+      const due = await repo.dueForClaim(tx, now, BATCH, only)
       const claimed: DeliveryRow[] = []
       let deferred = 0
       for (const d of due) {
@@ -123,7 +123,7 @@ export function createDeliveryLoop(deps: ModuleDeps, channels: ChannelService, a
   async function settle(row: DeliveryRow, outcome: { providerRef: string | null } | DeliveryError, run: DeliveryRun) {
     const now = clock.now()
     const guard = { status: 'sending', attempts: row.attempts }
-    await database.withTenant(row.tenantId, async (tx) => {
+    const retryAt = await database.withTenant(row.tenantId, async (tx): Promise<Date | null> => {
       if (!(outcome instanceof DeliveryError)) {
         await repo.updateDelivery(
           tx,
@@ -140,7 +140,7 @@ export function createDeliveryLoop(deps: ModuleDeps, channels: ChannelService, a
           guard,
         )
         run.sent++
-        return
+        return null
       }
       const message = `${outcome.code}: ${outcome.message}`.slice(0, 1000)
       if (!outcome.retryable) {
@@ -151,7 +151,7 @@ export function createDeliveryLoop(deps: ModuleDeps, channels: ChannelService, a
           guard,
         )
         run.failed++
-        return
+        return null
       }
       if (row.attempts >= row.maxAttempts) {
         await repo.updateDelivery(
@@ -161,7 +161,7 @@ export function createDeliveryLoop(deps: ModuleDeps, channels: ChannelService, a
           guard,
         )
         run.dead++
-        return
+        return null
       }
       const next = new Date(now.getTime() + retryDelayMs(row.attempts, { retryAfterMs: outcome.retryAfterMs, random: hooks.random }))
       await repo.updateDelivery(
@@ -171,8 +171,10 @@ export function createDeliveryLoop(deps: ModuleDeps, channels: ChannelService, a
         guard,
       )
       run.retrying++
-      await schedule(row, next)
+      return next
     })
+    // outside the transaction: on the embedded database the queue shares its one connection
+    if (retryAt) await schedule(row, retryAt)
   }
 
   async function sendOne(row: DeliveryRow, run: DeliveryRun) {
@@ -191,13 +193,13 @@ export function createDeliveryLoop(deps: ModuleDeps, channels: ChannelService, a
 
   return {
     /**
-     * Sends what is due (only `ids` when given), batch after batch until nothing due is left or
-     * `maxBatches` ran. Returns counts of this run.
+     * Sends what is due (only `ids`, or one tenant's, when given), batch after batch until nothing due
+     * is left or `maxBatches` ran. Returns counts of this run.
      */
-    async deliverDue(opts: { ids?: string[]; maxBatches?: number } = {}): Promise<DeliveryRun> {
+    async deliverDue(opts: { ids?: string[]; tenantId?: string; maxBatches?: number } = {}): Promise<DeliveryRun> {
       const run: DeliveryRun = { sent: 0, retrying: 0, failed: 0, dead: 0, deferred: 0 }
       for (let i = 0; i < (opts.maxBatches ?? 10); i++) {
-        const { claimed, deferred } = await claim(opts.ids)
+        const { claimed, deferred } = await claim(opts)
         run.deferred += deferred
         if (!claimed.length) break
         // one channel's messages in order (a group reads them in sequence); channels side by side
@@ -217,10 +219,10 @@ export function createDeliveryLoop(deps: ModuleDeps, channels: ChannelService, a
     },
 
     /** Handles sends whose lease ran out (see the file comment). Returns how many. */
-    async recoverInterrupted(): Promise<number> {
+    async recoverInterrupted(opts: { tenantId?: string } = {}): Promise<number> {
       return database.transaction(async (tx) => {
         const now = clock.now()
-        const expired = await repo.expiredLeases(tx, now, 200)
+        const expired = await repo.expiredLeases(tx, now, 200, opts.tenantId)
         for (const row of expired) {
           const idempotent = adapters[row.channel].idempotent
           const patch =

@@ -12,6 +12,25 @@ export async function publish(rt: TestRuntime, e: DomainEvent): Promise<Delivere
   return (await deliveredEvents(rt, 'id = $1', [id]))[0]!
 }
 
+/** An SLA event on a ticket as the SLA module publishes it, heard at once. */
+export async function emitSla(
+  rt: TestRuntime,
+  tenantId: string,
+  type: 'sla.warning' | 'sla.breached',
+  ticketId: string,
+  payload: Record<string, unknown> = {},
+) {
+  await hear(rt, [
+    await publish(rt, {
+      tenantId,
+      type,
+      aggregateType: 'ticket',
+      aggregateId: ticketId,
+      payload: { ticketId, subjectType: 'ticket', subjectId: ticketId, ...payload },
+    }),
+  ])
+}
+
 /** Outbox rows as DeliveredEvents (owner connection), oldest first. */
 export async function deliveredEvents(rt: TestRuntime, where: string, params: unknown[] = []): Promise<DeliveredEvent[]> {
   const found = await rt.database.query<{

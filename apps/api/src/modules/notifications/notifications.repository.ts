@@ -195,7 +195,8 @@ export const notificationRepository = {
 
   // ── the delivery loop (owner connection, every tenant)
   /** Due deliveries, locked for this transaction (other workers skip them). */
-  dueForClaim(db: DbOrTx, now: Date, limit: number, ids?: string[]) {
+  dueForClaim(db: DbOrTx, now: Date, limit: number, only: { ids?: string[]; tenantId?: string } = {}) {
+    const { ids, tenantId } = only
     return rows<{ id: string; tenant_id: string; channel: string; channel_id: string | null }>(
       db,
       sql`select id, tenant_id, channel, channel_id from notification_deliveries
@@ -208,6 +209,7 @@ export const notificationRepository = {
               )})`
             : sql``
         }
+        ${tenantId ? sql`and tenant_id = ${tenantId}` : sql``}
         order by next_attempt_at, id limit ${limit} for update skip locked`,
     )
   },
@@ -242,11 +244,12 @@ export const notificationRepository = {
     return row
   },
   /** Sends whose lease ran out: the process died between sending and recording the outcome. */
-  expiredLeases(db: DbOrTx, now: Date, limit: number) {
+  expiredLeases(db: DbOrTx, now: Date, limit: number, tenantId?: string) {
+    const d = notificationDeliveries
     return db
       .select()
-      .from(notificationDeliveries)
-      .where(and(eq(notificationDeliveries.status, 'sending'), lt(notificationDeliveries.leaseUntil, now)))
+      .from(d)
+      .where(and(eq(d.status, 'sending'), lt(d.leaseUntil, now), tenantId ? eq(d.tenantId, tenantId) : undefined))
       .limit(limit)
       .for('update', { skipLocked: true })
   },

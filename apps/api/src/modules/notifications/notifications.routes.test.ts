@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loginAs } from '../../test/factories.ts'
 import { createTestRuntime, type TestRuntime } from '../../test/harness.ts'
 import { buildTicketWorld, newTicket, ok, type TicketWorld } from '../tickets/tickets.fixtures.ts'
-import { hearNew, publish, hear } from './notifications.fixture.ts'
+import { emitSla, hear, hearNew } from './notifications.fixture.ts'
 
 interface Bell {
   items: { id: string; eventType: string; title: string; body: string; link: string | null; readAt: string | null }[]
@@ -106,15 +106,7 @@ describe('ticket events in the bell', () => {
     const supervisor = await loginAs(rt, w.tenant, 'supervisor', { name: '主管 陈静' })
     const t = await newTicket(w, { assigneeId: w.agent2.user.id })
     await hearNew(rt, w.tenant.id, seen)
-    await hear(rt, [
-      await publish(rt, {
-        tenantId: w.tenant.id,
-        type: 'sla.breached',
-        aggregateType: 'ticket',
-        aggregateId: t.id,
-        payload: { ticketId: t.id, target: 'first_response', dueAt: '2026-05-06T06:30:00.000Z', subjectType: 'ticket', subjectId: t.id },
-      }),
-    ])
+    await emitSla(rt, w.tenant.id, 'sla.breached', t.id, { target: 'first_response', dueAt: '2026-05-06T06:30:00.000Z' })
     for (const c of [supervisor, w.agent2]) {
       const n = (await bell(c)).items.find((i) => i.eventType === 'sla.breached')!
       expect(n.title).toBe(`SLA 超时：${t.number} 首次响应已违约`)

@@ -59,7 +59,7 @@ export function flatten(doc: unknown, prefix = '', out: Record<string, string> =
   }
   if (typeof doc === 'object') {
     for (const [key, value] of Object.entries(doc)) {
-      if (!/^[\w-]{1,64}$/.test(key)) continue
+      if (!/^[\w-]{1,64}$/.test(key) || key === '__proto__' || key === 'constructor' || key === 'prototype') continue
       flatten(value, prefix ? `${prefix}.${key}` : key, out, depth + 1)
     }
     return out

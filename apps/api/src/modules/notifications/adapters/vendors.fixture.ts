@@ -94,9 +94,11 @@ export async function startFakeVendors(opts: { now?: () => number } = {}): Promi
                 ? 'webhook'
                 : undefined
       if (!vendor) return send(404, { error: 'unknown path' })
-      if (vendor !== 'wechat' || url.pathname.endsWith('/template/send')) requests[vendor]++
-      const failure = failures[vendor]?.shift()
-      if (failure && (vendor !== 'wechat' || url.pathname.endsWith('/template/send')))
+      // WeChat's token endpoint is not the message: counts and injected failures are for sends
+      const isSend = vendor !== 'wechat' || url.pathname.endsWith('/template/send')
+      if (isSend) requests[vendor]++
+      const failure = isSend ? failures[vendor]?.shift() : undefined
+      if (failure)
         return send(
           failure.status ?? 200,
           failure.json ?? { error: 'injected' },
@@ -226,6 +228,8 @@ export async function startFakeVendors(opts: { now?: () => number } = {}): Promi
       res.end(String(e))
     })
   })
+  // longer than any pause in a test: a socket closed while the client reuses it reads as a network error
+  server.keepAliveTimeout = 120_000
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   return {
@@ -235,7 +239,11 @@ export async function startFakeVendors(opts: { now?: () => number } = {}): Promi
     failNext(vendor, failure, count = 1) {
       failures[vendor] = [...(failures[vendor] ?? []), ...Array.from({ length: count }, () => failure)]
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
   }
 }
 
