@@ -45,6 +45,8 @@ export interface BuildAppOptions {
   serveWeb?: boolean
   /** Time for expiring idempotency keys (tests set it). */
   clock?: Clock
+  /** Adds gauges to the /metrics registry (the worker's backlogs). */
+  metrics?: (registry: import('prom-client').Registry) => void
 }
 
 const webDist = join(dirname(fileURLToPath(import.meta.url)), '../../web/dist')
@@ -123,7 +125,7 @@ export async function buildApp(opts: BuildAppOptions) {
   const routes: RegisteredRoute[] = []
   registerAccessControl(app, opts.authenticator, routes)
   registerIdempotency(app, { database, clock: opts.clock ?? systemClock })
-  registerMetrics(app)
+  registerMetrics(app, opts.metrics)
 
   app.get('/healthz', { config: { access: { public: true } }, schema: { hide: true } }, async () => ({ status: 'ok' }))
   app.get('/readyz', { config: { access: { public: true } }, schema: { hide: true } }, async (_req, reply) => {

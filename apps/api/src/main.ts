@@ -43,6 +43,8 @@ export async function main(roles: { http: boolean; worker: boolean } = { http: t
     await runtime.app.listen({ port: config.PORT, host: config.HOST })
     const url = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`
     console.log(`Aftercare is ready on ${url} (${config.databaseKind}, ${Date.now() - started} ms)`)
+  } else if (runtime.worker) {
+    console.log(`Aftercare worker is running: jobs, event delivery, audit sealing (${config.databaseKind}, ${Date.now() - started} ms)`)
   }
   return runtime
 }

@@ -1,5 +1,6 @@
 import { Command } from 'commander'
 import { registerAdminCommands } from './commands/admin.ts'
+import { registerAuditCommands } from './commands/audit.ts'
 import { registerAuthCommands } from './commands/auth.ts'
 import { registerBackupCommands } from './commands/backup.ts'
 import { registerDispatchCommands } from './commands/dispatch.ts'
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   registerServeCommands(program)
   registerAuthCommands(program)
   registerAdminCommands(program)
+  registerAuditCommands(program)
   registerBackupCommands(program)
   registerDispatchCommands(program)
   return program

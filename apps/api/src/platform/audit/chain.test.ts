@@ -82,28 +82,30 @@ describe('audit hash chain', () => {
   }
 
   it('seals each tenant into its own chain and verifies it', async () => {
-    const a = await sealedChain(3)
+    const a = await sealedChain(12)
     const b = await sealedChain(2)
     const chainOf = (tenantId: string) =>
-      database.query<{ seq: string; prev_hash: string; hash: string }>(
-        'select seq::text as seq, prev_hash, hash from audit_log where tenant_id = $1 order by seq',
+      database.query<{ seq: string; prev_hash: string; hash: string; entity_id: string }>(
+        'select seq::text as seq, prev_hash, hash, entity_id from audit_log where tenant_id = $1 order by audit_log.seq',
         [tenantId],
       )
     const chainA = await chainOf(a)
-    expect(chainA.map((e) => Number(e.seq))).toEqual([1, 2, 3])
+    expect(chainA.map((e) => Number(e.seq))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
+    // In insertion order (one transaction after the other here), linked hash to hash.
+    expect(chainA.map((e) => e.entity_id)).toEqual(Array.from({ length: 12 }, (_, i) => `T-${i + 1}`))
     expect(chainA[0]!.prev_hash).toBe(GENESIS_HASH)
-    expect(chainA[1]!.prev_hash).toBe(chainA[0]!.hash)
-    expect(chainA[2]!.hash).toMatch(/^[0-9a-f]{64}$/)
+    for (let i = 1; i < 12; i++) expect(chainA[i]!.prev_hash).toBe(chainA[i - 1]!.hash)
+    expect(chainA[11]!.hash).toMatch(/^[0-9a-f]{64}$/)
     expect((await chainOf(b)).map((e) => Number(e.seq))).toEqual([1, 2])
 
     await record(a, 4)
     const result = await verifyAuditChain(database, a)
     expect(result).toEqual({
       ok: true,
-      tenants: [expect.objectContaining({ tenantId: a, sealed: 3, pending: 1, head: { seq: 3, hash: chainA[2]!.hash } })],
+      tenants: [expect.objectContaining({ tenantId: a, sealed: 12, pending: 1, head: { seq: 12, hash: chainA[11]!.hash } })],
     })
     expect(await sealAuditLog(database, clock, { tenantIds: [a] })).toBe(1)
-    expect(await verifyAuditChain(database, a)).toMatchObject({ ok: true, tenants: [{ sealed: 4, pending: 0 }] })
+    expect(await verifyAuditChain(database, a)).toMatchObject({ ok: true, tenants: [{ sealed: 13, pending: 0 }] })
     expect(await sealAuditLog(database, clock, { tenantIds: [a] })).toBe(0)
   })
 

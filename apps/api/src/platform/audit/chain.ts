@@ -37,6 +37,7 @@ interface EntryRow {
 }
 
 // Text for the bigints (exact in JSON) and for the time (microseconds, which a Date would drop).
+// The aliases shadow the columns in ORDER BY: order by `audit_log.seq`, never `seq` (text order).
 const ENTRY_COLUMNS =
   sql.raw(`id::text as id, tenant_id, to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as occurred_at,
   actor_type, actor_id, action, entity_type, entity_id, before, after, request_id, ip, seq::text as seq, prev_hash, hash, sealed_at`)
@@ -125,7 +126,7 @@ async function sealTenant(database: Database, clock: Clock, tenantId: string, ba
       tx,
       sql`select ${ENTRY_COLUMNS} from audit_log
           where tenant_id = ${tenantId} and seq is null and hash is null and prev_hash is null and sealed_at is null
-          order by id limit ${batchSize}`,
+          order by audit_log.id limit ${batchSize}`,
     )
     if (!entries.length) return 0
     let { seq, hash } = head
@@ -206,7 +207,7 @@ async function verifyTenant(database: Database, t: { id: string; slug: string })
   for (;;) {
     const page = await rows<EntryRow>(
       database.db,
-      sql`select ${ENTRY_COLUMNS} from audit_log where tenant_id = ${t.id} and seq >= ${expected} order by seq limit 1000`,
+      sql`select ${ENTRY_COLUMNS} from audit_log where tenant_id = ${t.id} and audit_log.seq >= ${expected} order by audit_log.seq limit 1000`,
     )
     for (const e of page) {
       const seq = Number(e.seq)

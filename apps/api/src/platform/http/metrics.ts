@@ -2,9 +2,10 @@ import type { FastifyInstance } from 'fastify'
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 
 /** Prometheus metrics at /metrics: process defaults plus request counts and latency per route. */
-export function registerMetrics(app: FastifyInstance) {
+export function registerMetrics(app: FastifyInstance, extra?: (registry: Registry) => void) {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
+  extra?.(registry)
   const requests = new Counter({
     name: 'aftercare_http_requests_total',
     help: 'HTTP requests by method, route and status',
