@@ -7,6 +7,8 @@ import { useTranslation } from 'react-i18next'
 import { useNavigate } from 'react-router'
 import { api } from '../../shared/api/client.ts'
 import { applyFieldErrors, errorMessage } from '../../shared/api/errors.ts'
+import { useCurrentUser } from '../../shared/auth/session.ts'
+import { PendingFiles, uploadAttachments, useAttachmentLimitText } from '../tickets/Attachments.tsx'
 import { filledCustomFields } from '../tickets/CustomFieldInputs.tsx'
 import { SimilarOpenTickets } from '../tickets/NewTicketPage.tsx'
 import { ticketsPath } from '../tickets/tickets.api.ts'
@@ -19,6 +21,7 @@ interface Values {
   description?: string
   urgency: number
   customFields?: Record<string, unknown>
+  files?: File[]
 }
 
 export function PortalNewTicketPage() {
@@ -27,6 +30,17 @@ export function PortalNewTicketPage() {
   const navigate = useNavigate()
   const [form] = Form.useForm<Values>()
   const [busy, setBusy] = useState(false)
+  const limits = useAttachmentLimitText()
+  const me = useCurrentUser()
+  /** Files picked on the form follow the new ticket; a failure there does not undo the ticket. */
+  const attachFiles = async (ticketId: string, files: File[] | undefined) => {
+    if (!files?.length) return
+    try {
+      await uploadAttachments(ticketId, files, 'public', me.csrfToken)
+    } catch (e) {
+      message.warning(`${t('attachments.failedAfterCreate')} ${errorMessage(t, e)}`)
+    }
+  }
   const subject = Form.useWatch('subject', form) ?? ''
 
   const submit = async (v: Values) => {
@@ -43,6 +57,7 @@ export function PortalNewTicketPage() {
     try {
       const created = await api(ticketsPath, Ticket, { method: 'POST', body })
       message.success(t('portalTickets.submitted', { number: created.number }))
+      await attachFiles(created.id, v.files)
       void navigate(`/portal/tickets/${created.id}`, { replace: true })
     } catch (e) {
       if (!applyFieldErrors(t, form, e, ['typeId', 'categoryId', 'subject', 'description', 'urgency', 'customFields']))
@@ -74,6 +89,9 @@ export function PortalNewTicketPage() {
                 <Input.TextArea rows={6} placeholder={t('portalTickets.descriptionPlaceholder')} data-testid="portal-description" />
               </Form.Item>
               <CategoryFormFields audience="customer" />
+              <Form.Item name="files" label={t('attachments.title')} extra={limits}>
+                <PendingFiles />
+              </Form.Item>
               <Form.Item name="urgency" label={t('portalTickets.urgency')}>
                 <Select options={[1, 2, 3].map((n) => ({ value: n, label: t(`portalTickets.urgencyOption.${n}`) }))} />
               </Form.Item>

@@ -10,6 +10,7 @@ import { useNavigate, useParams } from 'react-router'
 import { api } from '../../shared/api/client.ts'
 import { applyFieldErrors, errorMessage } from '../../shared/api/errors.ts'
 import { dateTime } from '../../shared/format.ts'
+import { AttachmentsPanel } from '../tickets/Attachments.tsx'
 import { MessageList } from '../tickets/Conversation.tsx'
 import { StatusTag } from '../tickets/TicketTags.tsx'
 import { ticketKeys, ticketPath, useTicket, useTicketMessages } from '../tickets/tickets.api.ts'
@@ -220,6 +221,9 @@ export function PortalTicketPage() {
             </div>
           </div>
         )}
+      </Card>
+      <Card title={t('attachments.title')} style={{ marginTop: 16 }}>
+        <AttachmentsPanel ticketId={id} staff={false} canUpload={!finished} />
       </Card>
       {reopening && <ReopenDialog ticketId={id} onClose={() => setReopening(false)} />}
     </div>

@@ -1,52 +1,13 @@
 // The conversation of a ticket: public replies (the customer sees them) and internal notes (staff
 // only, tinted and marked), each with its attachments; and the composer with @mentions.
-import { TicketMessage, type AddMessageBody, type MessageVisibility, type TicketAttachment } from '@aftercare/contracts'
-import { LockOutlined, PaperClipOutlined } from '@ant-design/icons'
-import { App, Button, Empty, Image, List, Mentions, Segmented, Space, Tag, Typography } from 'antd'
+import { TicketMessage, type AddMessageBody, type MessageVisibility } from '@aftercare/contracts'
+import { LockOutlined } from '@ant-design/icons'
+import { App, Button, Empty, List, Mentions, Segmented, Space, Tag, Typography } from 'antd'
 import { useState, type ReactNode, type RefObject } from 'react'
 import { useTranslation } from 'react-i18next'
 import { dateTime } from '../../shared/format.ts'
+import { AttachmentLinks } from './Attachments.tsx'
 import type { StaffMember } from './tickets.api.ts'
-
-function size(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`
-}
-
-export function Attachments({ items }: { items: readonly TicketAttachment[] }) {
-  if (!items.length) return null
-  const images = items.filter((a) => a.contentType.startsWith('image/'))
-  const files = items.filter((a) => !a.contentType.startsWith('image/'))
-  return (
-    <div style={{ marginTop: 8 }}>
-      {images.length > 0 && (
-        <Image.PreviewGroup>
-          <Space wrap>
-            {images.map((a) => (
-              <Image
-                key={a.id}
-                src={a.downloadUrl}
-                alt={a.fileName}
-                width={96}
-                height={72}
-                style={{ objectFit: 'cover', borderRadius: 4 }}
-              />
-            ))}
-          </Space>
-        </Image.PreviewGroup>
-      )}
-      {files.map((a) => (
-        <div key={a.id}>
-          <a href={`${a.downloadUrl}?download=1`} download={a.fileName}>
-            <PaperClipOutlined /> {a.fileName}
-          </a>{' '}
-          <Typography.Text type="secondary">{size(a.size)}</Typography.Text>
-        </div>
-      ))}
-    </div>
-  )
-}
 
 export function MessageList({
   messages,
@@ -88,7 +49,7 @@ export function MessageList({
                 <Typography.Text type="secondary">{dateTime(m.createdAt)}</Typography.Text>
               </Space>
               <div style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{m.body}</div>
-              <Attachments items={m.attachments} />
+              <AttachmentLinks items={m.attachments} />
             </div>
           </List.Item>
         )

@@ -1,9 +1,11 @@
 // A category's form, rendered from its template: one input per custom field, by type. Values use the
 // API's shapes (date 'YYYY-MM-DD', address codes from @vant/area-data, file = attachment ids).
-import type { AddressValue, CustomFieldDef } from '@aftercare/contracts'
+import type { AddressValue, CustomFieldDef, TicketAttachment } from '@aftercare/contracts'
 import { useQuery } from '@tanstack/react-query'
 import { Cascader, DatePicker, Form, Input, InputNumber, Select, Space, Typography } from 'antd'
 import dayjs, { type Dayjs } from 'dayjs'
+import type { TFunction } from 'i18next'
+import type { ReactElement } from 'react'
 import { useTranslation } from 'react-i18next'
 
 interface AreaOption {
@@ -72,8 +74,11 @@ const dateProps = {
   normalize: (d: Dayjs | null) => (d ? d.format('YYYY-MM-DD') : undefined),
 }
 
-function FieldInput({ field }: { field: CustomFieldDef }) {
-  const { t } = useTranslation()
+/**
+ * The input for one field, as an element (not a component) so the Form.Item around it can give it
+ * its id, value and onChange.
+ */
+function fieldInput(field: CustomFieldDef, t: TFunction, attachments?: readonly TicketAttachment[]): ReactElement {
   const options = (field.options ?? []).map((o) => ({ value: o.value, label: o.label }))
   switch (field.type) {
     case 'text':
@@ -93,15 +98,39 @@ function FieldInput({ field }: { field: CustomFieldDef }) {
     case 'address':
       return <AddressInput />
     case 'file':
-      return <Typography.Text type="secondary">{t('tickets.form.fileAfterCreate')}</Typography.Text>
+      // the files are the ticket's attachments: chosen from them once the ticket exists
+      return attachments ? (
+        <Select
+          mode="multiple"
+          allowClear
+          options={attachments.map((a) => ({ value: a.id, label: a.fileName }))}
+          notFoundContent={t('attachments.none')}
+        />
+      ) : (
+        <FileNote text={t('tickets.form.fileAfterCreate')} />
+      )
   }
+}
+
+/** Files are attached in the conversation once the ticket exists. */
+function FileNote({ text }: { text: string; value?: unknown; onChange?: unknown; id?: string }) {
+  return <Typography.Text type="secondary">{text}</Typography.Text>
 }
 
 /**
  * The inputs of a form template under `customFields.<key>`. `audience: 'customer'` leaves out
  * staff-only fields (the portal).
  */
-export function CustomFieldInputs({ fields, audience = 'staff' }: { fields: readonly CustomFieldDef[]; audience?: 'staff' | 'customer' }) {
+export function CustomFieldInputs({
+  fields,
+  audience = 'staff',
+  attachments,
+}: {
+  fields: readonly CustomFieldDef[]
+  audience?: 'staff' | 'customer'
+  /** The ticket's files, for file fields (absent while the ticket does not exist yet). */
+  attachments?: readonly TicketAttachment[]
+}) {
   const { t } = useTranslation()
   const shown = fields.filter((f) => audience === 'staff' || f.visibleToCustomer)
   return (
@@ -112,11 +141,11 @@ export function CustomFieldInputs({ fields, audience = 'staff' }: { fields: read
           name={['customFields', f.key]}
           label={f.label}
           extra={f.helpText}
-          rules={f.type === 'file' ? [] : [{ required: f.required, message: t('validation.required') }]}
+          rules={f.type === 'file' && !attachments ? [] : [{ required: f.required, message: t('validation.required') }]}
           {...(f.type === 'date' ? dateProps : {})}
           data-testid={`custom-field-${f.key}`}
         >
-          <FieldInput field={f} />
+          {fieldInput(f, t, attachments)}
         </Form.Item>
       ))}
     </>
@@ -142,7 +171,15 @@ function useAreaNames() {
 }
 
 /** A custom field's value as text: option labels, region names, dates as they are. */
-export function CustomFieldValue({ field, value }: { field: CustomFieldDef; value: unknown }) {
+export function CustomFieldValue({
+  field,
+  value,
+  attachments,
+}: {
+  field: CustomFieldDef
+  value: unknown
+  attachments?: readonly TicketAttachment[]
+}) {
   const names = useAreaNames()
   const label = (v: unknown) => field.options?.find((o) => o.value === v)?.label ?? String(v)
   if (value === undefined || value === null || value === '') return <>—</>
@@ -157,8 +194,10 @@ export function CustomFieldValue({ field, value }: { field: CustomFieldDef; valu
       // a municipality repeats its name as the city (北京市 北京市): say it once
       return <>{[...new Set(region)].join(' ') + (a.detail ? ` ${a.detail}` : '')}</>
     }
-    case 'file':
-      return <>{Array.isArray(value) ? value.length : 0}</>
+    case 'file': {
+      const ids = Array.isArray(value) ? value : []
+      return <>{ids.map((id) => attachments?.find((a) => a.id === id)?.fileName ?? '…').join('、')}</>
+    }
     case 'text':
     case 'number':
     case 'date':

@@ -10,6 +10,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router'
 import { api } from '../../shared/api/client.ts'
 import { applyFieldErrors, errorMessage } from '../../shared/api/errors.ts'
 import { can, useCurrentUser } from '../../shared/auth/session.ts'
+import { PendingFiles, uploadAttachments, useAttachmentLimitText } from './Attachments.tsx'
 import { filledCustomFields } from './CustomFieldInputs.tsx'
 import { CustomerSelect, DeviceSelect, useDebounced } from './pickers.tsx'
 import { useImpactUrgencyOptions } from './TicketFieldsPanel.tsx'
@@ -34,6 +35,7 @@ interface Values {
   requesterEmail?: string
   tags?: string[]
   customFields?: Record<string, unknown>
+  files?: File[]
 }
 
 const fields = [
@@ -117,6 +119,16 @@ export function NewTicketPage() {
   const { staff } = useStaffDirectory()
   const options = useImpactUrgencyOptions()
   const [busy, setBusy] = useState(false)
+  const limits = useAttachmentLimitText()
+  /** Files picked on the form follow the new ticket; a failure there does not undo the ticket. */
+  const attachFiles = async (ticketId: string, files: File[] | undefined) => {
+    if (!files?.length) return
+    try {
+      await uploadAttachments(ticketId, files, 'public', me.csrfToken)
+    } catch (e) {
+      message.warning(`${t('attachments.failedAfterCreate')} ${errorMessage(t, e)}`)
+    }
+  }
   const customerId = Form.useWatch('customerId', form)
   const subject = Form.useWatch('subject', form) ?? ''
   const impact = Form.useWatch('impact', form) ?? 3
@@ -147,6 +159,7 @@ export function NewTicketPage() {
     try {
       const created = await api(ticketsPath, Ticket, { method: 'POST', body })
       message.success(t('tickets.created', { number: created.number }))
+      await attachFiles(created.id, v.files)
       void navigate(`/tickets/${created.id}`, { replace: true })
     } catch (e) {
       if (!applyFieldErrors(t, form, e, fields)) message.error(errorMessage(t, e))
@@ -209,6 +222,9 @@ export function NewTicketPage() {
                 <Input.TextArea rows={5} data-testid="new-description" />
               </Form.Item>
               <CategoryFormFields />
+              <Form.Item name="files" label={t('attachments.title')} extra={limits}>
+                <PendingFiles />
+              </Form.Item>
               <Row gutter={12}>
                 <Col xs={12} md={6}>
                   <Form.Item name="impact" label={t('tickets.fields.impact')}>

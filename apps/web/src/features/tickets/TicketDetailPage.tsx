@@ -9,6 +9,7 @@ import { useTranslation } from 'react-i18next'
 import { useNavigate, useParams } from 'react-router'
 import { errorMessage } from '../../shared/api/errors.ts'
 import { can, useCurrentUser } from '../../shared/auth/session.ts'
+import { AttachmentsPanel } from './Attachments.tsx'
 import { Composer, MessageList, type ComposerMode } from './Conversation.tsx'
 import { Customer360 } from './Customer360.tsx'
 import { LinksPanel } from './LinksPanel.tsx'
@@ -22,7 +23,7 @@ import { useShortcuts } from './useShortcuts.ts'
 import { useTicketLive } from './useTicketLive.ts'
 import { useTicketWrites } from './useTicketWrites.ts'
 
-type Tab = 'conversation' | 'timeline' | 'links'
+type Tab = 'conversation' | 'attachments' | 'timeline' | 'links'
 
 function ResolutionCard({ ticket }: { ticket: Ticket }) {
   const { t } = useTranslation()
@@ -200,6 +201,11 @@ export function TicketDetailPage() {
                       )}
                     </Space>
                   ),
+                },
+                {
+                  key: 'attachments',
+                  label: <span data-testid="tab-attachments">{t('attachments.title')}</span>,
+                  children: <AttachmentsPanel ticketId={ticket.id} staff canUpload={mayReply} />,
                 },
                 {
                   key: 'timeline',

@@ -10,6 +10,7 @@ import { ApiRequestError } from '../../shared/api/client.ts'
 import { can, useCurrentUser } from '../../shared/auth/session.ts'
 import { dateTime } from '../../shared/format.ts'
 import { categoryLabel, categoryPath, categoryTree } from './categories.ts'
+import { useTicketAttachments } from './Attachments.tsx'
 import { CustomFieldInputs, CustomFieldValue } from './CustomFieldInputs.tsx'
 import { DeviceSelect, useCustomerDevices } from './pickers.tsx'
 import { useTicketCategories, useTicketQueues, useTicketTypes } from './tickets.api.ts'
@@ -58,6 +59,7 @@ export function TicketFieldsPanel({ ticket, etag, writes }: { ticket: Ticket; et
   const categories = useTicketCategories()
   const queues = useTicketQueues()
   const devices = useCustomerDevices(ticket.customerId)
+  const attachments = useTicketAttachments(ticket.id)
   const [form] = Form.useForm<Values>()
   /** The ETag the edit started from (not the latest one: that would overwrite someone's change). */
   const [base, setBase] = useState<string | null | undefined>(undefined)
@@ -182,7 +184,7 @@ export function TicketFieldsPanel({ ticket, etag, writes }: { ticket: Ticket; et
           <Form.Item name="tags" label={t('tickets.fields.tags')}>
             <Select mode="tags" tokenSeparators={[',', '，']} />
           </Form.Item>
-          <CustomFieldInputs fields={category?.form ?? []} />
+          <CustomFieldInputs fields={category?.form ?? []} attachments={attachments.data?.items ?? []} />
         </Form>
       </Card>
     )
@@ -223,7 +225,7 @@ export function TicketFieldsPanel({ ticket, etag, writes }: { ticket: Ticket; et
         </Descriptions.Item>
         {(category?.form ?? []).map((f) => (
           <Descriptions.Item key={f.key} label={f.label}>
-            <CustomFieldValue field={f} value={ticket.customFields[f.key]} />
+            <CustomFieldValue field={f} value={ticket.customFields[f.key]} attachments={attachments.data?.items} />
           </Descriptions.Item>
         ))}
         {(ticket.requesterName || ticket.requesterPhone || ticket.requesterEmail) && (

@@ -54,7 +54,8 @@ export function useTicketWrites(id: string) {
         ifMatch: opts.ifMatch,
       })
       if (schema === (Ticket as z.ZodType) && r.etag) client.setQueryData(ticketKeys.detail(id), { data: r.data, etag: r.etag })
-      await refreshAround()
+      // the dialog that asked can close now; what hangs off the ticket catches up behind it
+      void refreshAround()
       return r.data
     } catch (e) {
       explain(e)

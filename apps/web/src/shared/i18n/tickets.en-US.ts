@@ -324,6 +324,17 @@ export const ticketsEnUS: typeof ticketsZhCN = {
       maxTicketAttachment: 'All attachments of one ticket',
     },
   },
+  attachments: {
+    title: 'Attachments',
+    none: 'No attachments yet. Uploaded photos, logs and documents appear here.',
+    upload: 'Upload files',
+    pick: 'Choose files',
+    public: 'Customer sees them',
+    internal: 'Internal only',
+    limits: 'Up to {{mb}} MB per file; images preview in place',
+    uploaded: '{{count}} files uploaded',
+    failedAfterCreate: 'The ticket was created but its files were not uploaded; upload them again on the ticket.',
+  },
   workbench: {
     tabs: {
       my: 'My tickets',

@@ -322,6 +322,17 @@ export const ticketsZhCN = {
       maxTicketAttachment: '每张工单附件总大小上限',
     },
   },
+  attachments: {
+    title: '附件',
+    none: '还没有附件。上传的照片、日志和文档会显示在这里。',
+    upload: '上传附件',
+    pick: '选择文件',
+    public: '客户可见',
+    internal: '仅内部',
+    limits: '单个文件不超过 {{mb}} MB，图片可直接预览',
+    uploaded: '已上传 {{count}} 个文件',
+    failedAfterCreate: '工单已创建，但附件未能上传，请在工单中重新上传。',
+  },
   workbench: {
     tabs: {
       my: '我的工单',
