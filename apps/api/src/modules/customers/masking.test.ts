@@ -22,6 +22,7 @@ describe('masking personal data', () => {
     expect(maskStreet('碧波路690号3栋501室')).toBe('碧波路***')
     expect(maskStreet('张江高科技园区某某大厦')).toBe('张江高科技***')
     expect(maskStreet('88号')).toBe('***')
+    expect(maskStreet('张江路 665 号 3 号楼')).toBe('张江路***')
   })
 
   it('masks a name so the public QR page shows no one in full', () => {

@@ -32,7 +32,7 @@ export function maskStreet(detail: string): string {
   const chars = [...detail]
   const firstDigit = chars.findIndex((c) => /[0-9０-９]/.test(c))
   const keep = firstDigit >= 0 ? firstDigit : Math.floor(chars.length / 2)
-  return chars.slice(0, Math.min(keep, 10)).join('') + '***'
+  return chars.slice(0, Math.min(keep, 10)).join('').trimEnd() + '***'
 }
 
 /**

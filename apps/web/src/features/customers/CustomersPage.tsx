@@ -118,7 +118,7 @@ export function CustomersPage() {
           rowKey="id"
           loading={list.isPending}
           dataSource={list.data?.items ?? []}
-          scroll={{ x: 1100 }}
+          scroll={{ x: 1450 }}
           locale={{ emptyText: list.isError ? errorMessage(t, list.error) : t('customers.none') }}
           pagination={{
             current: page,
@@ -148,7 +148,13 @@ export function CustomersPage() {
               width: 180,
               render: (_: unknown, c) => (c.primaryContact ? `${c.primaryContact.name} ${c.primaryContact.mobile ?? ''}` : '—'),
             },
-            { title: t('customers.address'), dataIndex: 'defaultAddress', ellipsis: true, render: (a: string | null) => a ?? '—' },
+            {
+              title: t('customers.address'),
+              dataIndex: 'defaultAddress',
+              width: 280,
+              ellipsis: true,
+              render: (a: string | null) => a ?? '—',
+            },
             {
               title: t('customers.tags'),
               dataIndex: 'tags',
