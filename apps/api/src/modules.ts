@@ -14,8 +14,10 @@ import { createCustomersModule, findCustomerSummary } from './modules/customers/
 import { createDevicesModule, findDeviceSummary } from './modules/devices/index.ts'
 import { createDispatchModule } from './modules/dispatch/index.ts'
 import { createIdentityModule } from './modules/identity/index.ts'
-import { createNotificationsModule } from './modules/notifications/index.ts'
 import { createTicketsModule, ticketFacts } from './modules/tickets/index.ts'
+import { createNotificationsModule } from './modules/notifications/index.ts'
+import { createWebhooksModule } from './modules/webhooks/index.ts'
+import { createSlaModule } from './modules/sla/index.ts'
 
 export interface PlatformDeps {
   config: Config
@@ -56,14 +58,39 @@ export function createModules(platform: PlatformDeps) {
       (await tickets.service.list(ctx, { deviceId, sort: 'createdAt', order: 'desc', limit: 200 })).items,
   })
   const notifications = createNotificationsModule(deps, { tickets: ticketFacts })
-  const routes: RoutesPlugin[] = [identity.routes, customers.routes, devices.routes, dispatch.routes, notifications.routes, tickets.routes]
+  const webhooks = createWebhooksModule(deps, { createTicket: (tx, tenantId, input) => tickets.createTicket(tx, tenantId, input) })
+  const sla = createSlaModule(deps)
+  const routes: RoutesPlugin[] = [
+    identity.routes,
+    customers.routes,
+    devices.routes,
+    dispatch.routes,
+    notifications.routes,
+    webhooks.routes,
+    tickets.routes,
+    ...sla.routes,
+  ]
   /** Reactions to domain events, run by the worker (see platform/events). */
-  const listeners: EventListener[] = [...notifications.listeners]
+  const listeners: EventListener[] = [...notifications.listeners, ...webhooks.listeners, ...sla.listeners]
   /** Jobs each module declares, run by the worker (see platform/jobs). */
-  const jobs: JobDefinition[] = [...notifications.jobs]
+  const jobs: JobDefinition[] = [...notifications.jobs, ...webhooks.jobs, ...sla.jobs]
   /** Who may subscribe to which realtime topics (see platform/realtime). */
   const topics: TopicAuthorizer[] = [...tickets.topics]
-  return { deps, identity, customers, devices, tickets, notifications, authenticator: identity.authenticator, routes, listeners, jobs, topics }
+  return {
+    deps,
+    identity,
+    customers,
+    devices,
+    tickets,
+    notifications,
+    webhooks,
+    sla,
+    authenticator: identity.authenticator,
+    routes,
+    listeners,
+    jobs,
+    topics,
+  }
 }
 
 export type Modules = ReturnType<typeof createModules>

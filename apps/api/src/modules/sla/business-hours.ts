@@ -178,6 +178,31 @@ export interface CompiledCalendar {
   readonly def: BusinessCalendar
   /** Working intervals `[from, to)` of a local date, as instants, ascending. */
   day(date: string): readonly (readonly [number, number])[]
+  /** Business time from an arbitrary origin up to instant `t` (differences are what matter). */
+  cumulative(t: number): number
+  /** The earliest instant whose cumulative business time is `c` (inside or at the end of an interval). */
+  instantOf(c: number): number
+}
+
+/** Days indexed at once, and how far the index grows when an instant falls outside it. */
+const INDEX_BEFORE = 45
+const INDEX_AFTER = 200
+const INDEX_GROW = 370
+
+/**
+ * All working intervals between two local dates as parallel arrays with prefix sums of their
+ * lengths: business time between two instants becomes two binary searches, whatever the span.
+ */
+interface IntervalIndex {
+  firstDate: string
+  lastDate: string
+  /** Instants covered: [coverFrom, coverTo). */
+  coverFrom: number
+  coverTo: number
+  starts: Float64Array
+  ends: Float64Array
+  /** Business time before interval i (from the index origin). */
+  before: Float64Array
 }
 
 const compiled = new WeakMap<BusinessCalendar, CompiledCalendar>()
@@ -193,25 +218,112 @@ export function compileCalendar(def: BusinessCalendar): CompiledCalendar {
     if (e) return e.hours ?? (e.kind === 'workday' ? makeUp : [])
     return def.week[weekdayOf(date)]
   }
+  const day = (date: string) => {
+    let iv = cache.get(date)
+    if (!iv) {
+      iv = [...hoursOf(date)]
+        .sort((a, b) => minuteOf(a.start) - minuteOf(b.start))
+        .map((r) => [zonedToInstant(def.timeZone, date, minuteOf(r.start)), zonedToInstant(def.timeZone, date, minuteOf(r.end))] as const)
+        .filter(([a, b]) => b > a)
+      cache.set(date, iv)
+    }
+    return iv
+  }
+
+  // The origin of the prefix sums moves when the index grows backwards; `shift` keeps the
+  // cumulative values callers hold comparable (they only ever subtract two of them).
+  let index: IntervalIndex | undefined
+  const build = (firstDate: string, lastDate: string): IntervalIndex => {
+    const starts: number[] = []
+    const ends: number[] = []
+    for (let d = firstDate; d <= lastDate; d = addDays(d, 1))
+      for (const [a, b] of day(d)) {
+        // DST can make a day's last interval touch the next day's first: keep them ordered.
+        if (ends.length && a < ends[ends.length - 1]!) continue
+        starts.push(a)
+        ends.push(b)
+      }
+    const before = new Float64Array(starts.length)
+    for (let i = 1; i < starts.length; i++) before[i] = before[i - 1]! + (ends[i - 1]! - starts[i - 1]!)
+    return {
+      firstDate,
+      lastDate,
+      coverFrom: zonedToInstant(def.timeZone, firstDate, 0),
+      coverTo: zonedToInstant(def.timeZone, addDays(lastDate, 1), 0),
+      starts: Float64Array.from(starts),
+      ends: Float64Array.from(ends),
+      before,
+    }
+  }
+  /** Business time before instant t within the index (t inside the covered range). */
+  const cum = (ix: IntervalIndex, t: number) => {
+    // Last interval starting at or before t.
+    let lo = 0
+    let hi = ix.starts.length - 1
+    let i = -1
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1
+      if (ix.starts[mid]! <= t) {
+        i = mid
+        lo = mid + 1
+      } else hi = mid - 1
+    }
+    if (i < 0) return 0
+    return ix.before[i]! + Math.min(t, ix.ends[i]!) - ix.starts[i]!
+  }
+  let shift = 0
+  const covering = (t: number): IntervalIndex => {
+    if (!index) {
+      const d = localDate(def.timeZone, t)
+      index = build(addDays(d, -INDEX_BEFORE), addDays(d, INDEX_AFTER))
+    }
+    while (t < index.coverFrom) {
+      const old: IntervalIndex = index
+      const grown = build(addDays(old.firstDate, -INDEX_GROW), old.lastDate)
+      // Old cumulative values stay valid: the new origin is earlier by the time added in front.
+      shift += cum(grown, old.coverFrom)
+      index = grown
+    }
+    while (t >= index.coverTo) index = build(index.firstDate, addDays(index.lastDate, INDEX_GROW))
+    return index
+  }
   const result: CompiledCalendar = {
     def,
-    day(date) {
-      let iv = cache.get(date)
-      if (!iv) {
-        iv = [...hoursOf(date)]
-          .sort((a, b) => minuteOf(a.start) - minuteOf(b.start))
-          .map((r) => [zonedToInstant(def.timeZone, date, minuteOf(r.start)), zonedToInstant(def.timeZone, date, minuteOf(r.end))] as const)
-          .filter(([a, b]) => b > a)
-        cache.set(date, iv)
+    day,
+    cumulative(t) {
+      return cum(covering(t), t) - shift
+    },
+    instantOf(c) {
+      for (let grown = 0; ; grown++) {
+        const ix = index ?? covering(Date.now())
+        const target = c + shift
+        const n = ix.starts.length
+        // First interval whose end reaches the target.
+        let lo = 0
+        let hi = n - 1
+        let j = -1
+        while (lo <= hi) {
+          const mid = (lo + hi) >> 1
+          if (ix.before[mid]! + (ix.ends[mid]! - ix.starts[mid]!) >= target) {
+            j = mid
+            hi = mid - 1
+          } else lo = mid + 1
+        }
+        if (j >= 0 && target >= ix.before[j]!) return ix.starts[j]! + (target - ix.before[j]!)
+        if (j === 0 && target < ix.before[0]!) {
+          covering(ix.coverFrom - 1)
+          continue
+        }
+        if (grown * INDEX_GROW > MAX_EMPTY_DAYS) throw new CalendarHasNoWorkingTime()
+        covering(ix.coverTo)
       }
-      return iv
     },
   }
   compiled.set(def, result)
   return result
 }
 
-const asCompiled = (cal: BusinessCalendar | CompiledCalendar): CompiledCalendar => ('day' in cal ? cal : compileCalendar(cal))
+const asCompiled = (cal: BusinessCalendar | CompiledCalendar): CompiledCalendar => ('cumulative' in cal ? cal : compileCalendar(cal))
 
 // ---------- arithmetic ----------
 
@@ -225,22 +337,7 @@ export function addBusinessMs(calendar: BusinessCalendar | CompiledCalendar, sta
   if (ms === 0) return start
   const cal = asCompiled(calendar)
   if (cal.def.alwaysOpen) return start + ms
-  let remaining = ms
-  // Intervals can spill into the previous local date's list only through DST, so start one day early.
-  let date = addDays(localDate(cal.def.timeZone, start), -1)
-  for (let empty = 0; empty < MAX_EMPTY_DAYS; date = addDays(date, 1)) {
-    const intervals = cal.day(date)
-    if (intervals.length === 0) empty++
-    else empty = 0
-    for (const [from, to] of intervals) {
-      if (to <= start) continue
-      const begin = Math.max(from, start)
-      const available = to - begin
-      if (remaining <= available) return begin + remaining
-      remaining -= available
-    }
-  }
-  throw new CalendarHasNoWorkingTime()
+  return Math.max(start, cal.instantOf(cal.cumulative(start) + ms))
 }
 
 /** `addBusinessMs` with minutes and Dates. */
@@ -253,16 +350,8 @@ export function businessMsBetween(calendar: BusinessCalendar | CompiledCalendar,
   if (to <= from) return 0
   const cal = asCompiled(calendar)
   if (cal.def.alwaysOpen) return to - from
-  let total = 0
-  const last = localDate(cal.def.timeZone, to)
-  for (let date = addDays(localDate(cal.def.timeZone, from), -1); date <= addDays(last, 1); date = addDays(date, 1)) {
-    for (const [a, b] of cal.day(date)) {
-      const lo = Math.max(a, from)
-      const hi = Math.min(b, to)
-      if (hi > lo) total += hi - lo
-    }
-  }
-  return total
+  // Cumulative readings stay comparable however the index grows between the two.
+  return cal.cumulative(to) - cal.cumulative(from)
 }
 
 /** `businessMsBetween` in minutes, for Dates. */

@@ -50,7 +50,7 @@ export function createSlaModule(deps: ModuleDeps, opts: SlaModuleOptions = {}) {
     job: string,
     data: { tenantId: string; calendarId?: string; policyId?: string },
     size: number,
-    inline: () => Promise<number>,
+    inline: () => Promise<unknown>,
   ) {
     if (size > INLINE_LIMIT) {
       try {

@@ -279,7 +279,17 @@ export const clockRepository = {
   /** Open clocks on a calendar, in id order after `afterId` (keyset batches for recomputation). */
   openOnCalendar: (db: DbOrTx, calendarId: string, afterId: string | null, limit: number) =>
     db
-      .select()
+      .select({
+        id: slaClocks.id,
+        spec: slaClocks.spec,
+        targetMs: slaClocks.targetMs,
+        warningFraction: slaClocks.warningFraction,
+        startedAt: slaClocks.startedAt,
+        segments: slaClocks.segments,
+        stoppedAt: slaClocks.stoppedAt,
+        dueAt: slaClocks.dueAt,
+        warnAt: slaClocks.warnAt,
+      })
       .from(slaClocks)
       .where(
         and(eq(slaClocks.calendarId, calendarId), ne(slaClocks.state, 'stopped'), afterId ? sql`${slaClocks.id} > ${afterId}` : undefined),

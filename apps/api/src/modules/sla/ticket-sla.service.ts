@@ -172,28 +172,41 @@ export function createTicketSlaService({ database, clock, realtime, log, calenda
 
     /**
      * Recomputes the due and warning instants of every open clock on a calendar (after its hours,
-     * holidays or time zone changed), in keyset batches, one transaction each. Thresholds the new
-     * instants put in the past are raised by the sweep. Returns the number of clocks recomputed.
+     * holidays or time zone changed), in keyset batches, one transaction each; only clocks whose
+     * instants move are written. Thresholds the new instants put in the past are raised by the
+     * sweep. Returns how many open clocks were read and how many moved.
      */
-    async recomputeCalendar(tenantId: string, calendarId: string, batchSize = 2000): Promise<number> {
+    async recomputeCalendar(
+      tenantId: string,
+      calendarId: string,
+      opts: { batchSize?: number; onBatch?: (done: number) => void } = {},
+    ): Promise<{ clocks: number; changed: number }> {
+      const batchSize = opts.batchSize ?? 2000
       let after: string | null = null
       let total = 0
+      let moved = 0
       for (;;) {
         const now = clock.now().getTime()
         const n: number = await database.withTenant(tenantId, async (tx) => {
           const batch = await clockRepository.openOnCalendar(tx, calendarId, after, batchSize)
           if (batch.length === 0) return 0
           const { compiled } = await calendars.load(tx, calendarId)
-          const items = batch.map((c) => {
+          const time = (d: Date | null) => d?.getTime() ?? null
+          const changed = batch.flatMap((c) => {
             const target = 'workingDays' in c.spec ? targetMsOf(compiled, c.startedAt.getTime(), c.spec) : c.targetMs
-            return { id: c.id, targetMs: target, ...instantsOf(readClock(compiled, timingOf(c), target, c.warningFraction, now)) }
+            const next = instantsOf(readClock(compiled, timingOf(c), target, c.warningFraction, now))
+            // Only rows whose instants move are written (a holiday next week leaves today's deadlines alone).
+            const same = target === c.targetMs && time(next.dueAt) === time(c.dueAt) && time(next.warnAt) === time(c.warnAt)
+            return same ? [] : [{ id: c.id, targetMs: target, ...next }]
           })
-          await clockRepository.updateInstants(tx, items)
+          await clockRepository.updateInstants(tx, changed)
+          moved += changed.length
           after = batch.at(-1)!.id
           return batch.length
         })
         total += n
-        if (n < batchSize) return total
+        opts.onBatch?.(total)
+        if (n < batchSize) return { clocks: total, changed: moved }
       }
     },
 
