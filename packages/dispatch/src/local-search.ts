@@ -71,7 +71,7 @@ export function localSearch(plan: Plan, maxRounds = 50): number {
   const C = (a: number, b: number) => cost[a * N + b]!
   // Moves are pre-screened by their arc-cost change; when lateness or balance also count, an arc-neutral
   // move can still pay off, so every candidate is simulated.
-  const gate = M.balanceWeight > 0 || M.soft.includes(1) ? Infinity : -EPS
+  const gate = M.balanceWeight > 0 || M.hasSoft ? Infinity : -EPS
   const node = (r: number, p: number) => plan.nodes[r * S + p]!
 
   // Writes route r's jobs from positions [from, to] (inclusive, 1-based) into buf at offset; returns new offset.

@@ -37,6 +37,8 @@ export interface Model {
   readonly dueLast: Float64Array
   /** 1 when job j may be late at a cost (maxLateness > 0 and a lateness weight > 0). */
   readonly soft: Uint8Array
+  /** Some job may be late at a cost. */
+  readonly hasSoft: boolean
   readonly latenessWeight: number
   readonly balanceWeight: number
   /** Shift length per engineer (1 when empty): the balance term divides by it. */
@@ -318,7 +320,8 @@ export function buildModel(input: DispatchProblem | DispatchProblemParsed, opts:
     succOffset,
     succs,
     hasPrecedence,
-    general: hasPrecedence || balanceWeight > 0 || soft.some((x) => x === 1),
+    hasSoft: soft.includes(1),
+    general: hasPrecedence || balanceWeight > 0 || soft.includes(1),
     allowed,
     shiftStart,
     shiftEnd,

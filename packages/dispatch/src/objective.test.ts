@@ -147,6 +147,22 @@ describe('precedence', () => {
     })
   })
 
+  it('explains a follow-up whose window closes before the job it follows can be done', () => {
+    const p: DispatchProblem = {
+      distance: { type: 'euclidean' },
+      engineers: [{ id: 'e', start: { x: 0, y: 0 }, shift: { start: 0, end: 480 } }],
+      jobs: [
+        { id: 'collect-part', location: { x: 10, y: 0 }, duration: 30, timeWindows: [{ start: 300, end: 330 }] },
+        { id: 'fit-part', location: { x: 20, y: 0 }, duration: 30, timeWindows: [{ start: 0, end: 200 }], after: ['collect-part'] },
+      ],
+    }
+    const sol = solve(p, { seed: 1, maxIterations: 100 })
+    expect(sol.unassigned).toEqual([{ jobId: 'fit-part', reason: 'precedence' }])
+    // On its own the job would fit the day.
+    p.jobs[1] = { ...p.jobs[1]!, after: [] }
+    expect(solve(p, { seed: 1, maxIterations: 100 }).unassigned).toEqual([])
+  })
+
   it('rejects unknown jobs, a job after itself and cycles, naming the field', () => {
     const p = problem()
     expect(() => buildModel({ ...p, jobs: [...p.jobs, { id: 'x', location: { x: 0, y: 0 }, after: ['ghost'] }] })).toThrow(

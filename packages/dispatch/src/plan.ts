@@ -12,6 +12,11 @@ export class Plan {
   readonly dep: Float64Array
   /** Latest arrival at position p that keeps the rest of the route feasible. */
   readonly lat: Float64Array
+  /**
+   * Latest arrival at position p that adds no lateness from p on: a soft job that is on time may slip to
+   * its window's close, a late one not at all (kept only when some job may be late at a cost).
+   */
+  readonly lateFree: Float64Array
   readonly load: Float64Array
   /** Route cost: arcs + fixed cost, plus lateness and balance terms when the model has them. */
   readonly rcost: Float64Array
@@ -28,6 +33,7 @@ export class Plan {
     this.len = new Int32Array(M.m)
     this.dep = new Float64Array(M.m * this.S)
     this.lat = new Float64Array(M.m * this.S)
+    this.lateFree = M.hasSoft ? new Float64Array(M.m * this.S) : this.lat
     this.load = new Float64Array(M.m)
     this.rcost = new Float64Array(M.m)
     this.work = new Float64Array(M.m)
@@ -92,6 +98,22 @@ export class Plan {
       next = j
     }
     lat[base] = lat[base + 1]! - time[nodes[base]! * N + next]!
+    if (M.hasSoft && lastSoft > 0) {
+      const free = this.lateFree
+      free[base + L + 1] = M.shiftEnd[r]!
+      next = end
+      for (let p = L; p >= 1; p--) {
+        const j = nodes[base + p]!
+        let x = free[base + p + 1]! - service[j]! - time[j * N + next]!
+        if (M.soft[j]) {
+          const started = dep[base + p]! - service[j]!
+          const bound = started > M.dueLast[j]! ? started : M.dueLast[j]!
+          if (x > bound) x = bound
+        }
+        free[base + p] = latestStart(M, j, r, x)
+        next = j
+      }
+    }
     this.load[r] = ld
     this.rcost[r] = L === 0 ? 0 : c + M.fixedCost[r]!
     return arrEnd <= M.shiftEnd[r]! && ld <= M.capacity[r]! && L <= M.maxJobs[r]!
@@ -106,6 +128,7 @@ export class Plan {
     this.nodes.set(src.nodes.subarray(base, base + L + 2), base)
     this.dep.set(src.dep.subarray(base, base + L + 2), base)
     this.lat.set(src.lat.subarray(base, base + L + 2), base)
+    if (this.M.hasSoft) this.lateFree.set(src.lateFree.subarray(base, base + L + 2), base)
     this.load[r] = src.load[r]!
     this.rcost[r] = src.rcost[r]!
     this.work[r] = src.work[r]!
@@ -225,12 +248,17 @@ export function bestInsertionGeneral(
     if (plan.routeOf[a] !== r) return [Infinity, -1]
     if (plan.posOf[a]! > lo) lo = plan.posOf[a]!
   }
+  let fixed = L === 0 ? M.fixedCost[r]! : 0
   for (let q = M.succOffset[j]!, qe = M.succOffset[j + 1]!; q < qe; q++) {
-    const b = M.succs[q]!
-    const rb = plan.routeOf[b]!
-    if (rb < 0) continue
-    if (rb !== r) return [Infinity, -1]
-    if (plan.posOf[b]! - 1 < hi) hi = plan.posOf[b]! - 1
+    const f = M.succs[q]!
+    const rf = plan.routeOf[f]!
+    if (rf < 0) {
+      // A job that others must follow takes them along: an engineer who may not do a follower costs its penalty.
+      if (!M.allowed[f * M.m + r]) fixed += M.penalty[f]!
+      continue
+    }
+    if (rf !== r) return [Infinity, -1]
+    if (plan.posOf[f]! - 1 < hi) hi = plan.posOf[f]! - 1
   }
   const { N, time, cost } = M
   const base = r * plan.S
@@ -238,17 +266,26 @@ export function bestInsertionGeneral(
   const dep = plan.dep
   const serv = M.service[j]!
   const due = M.twClose[M.twOffset[j + 1]! - 1]!
-  const fixed = L === 0 ? M.fixedCost[r]! : 0
-  const wb = M.balanceWeight
+  const wb = M.balanceWeight / M.shiftLength[r]!
+  const wl = M.latenessWeight
   const work = plan.work[r]!
-  const soft = M.soft[j] === 1 || plan.lastSoft[r]! > lo
+  const lat = plan.lat
+  const triangle = M.triangle
+  const lastSoft = plan.lastSoft[r]!
+  const soft = M.soft[j] === 1 || lastSoft > lo
+  const ownSoft = M.soft[j] === 1
+  const dueLast = M.dueLast[j]!
+  const lateFree = plan.lateFree
+  // One window and no break: the start is max(arrival, open), no call needed.
+  const single = M.twOffset[j + 1]! - M.twOffset[j]! === 1 && M.breakStart[r] === Infinity
+  const open = M.twOpen[M.twOffset[j]!]!
   let best = bound
   let bestP = -1
   for (let p = lo; p <= hi; p++) {
     const a = nodes[base + p]!
     const arr = dep[base + p]! + time[a * N + j]!
     if (arr > due) {
-      if (M.triangle) break
+      if (triangle) break
       continue
     }
     if (blink > 0 && rng!.next() < blink) continue
@@ -257,13 +294,22 @@ export function bestInsertionGeneral(
     if (d >= best) continue
     if (wb > 0) {
       const dw = serv + time[a * N + j]! + time[j * N + b]! - (L === 0 ? 0 : time[a * N + b]!)
-      d += (wb * dw * (2 * work + dw)) / M.shiftLength[r]!
+      d += wb * dw * (2 * work + dw)
       if (d >= best) continue
     }
-    const s = startAt(M, j, r, arr)
-    if (s + serv + time[j * N + b]! > plan.lat[base + p + 1]!) continue
+    let s: number
+    if (single) s = arr > open ? arr : open
+    else {
+      s = startAt(M, j, r, arr)
+      if (s === Infinity) continue
+    }
+    const leave = s + serv + time[j * N + b]!
+    if (leave > lat[base + p + 1]!) continue
     if (soft) {
-      d += M.latenessWeight * addedLateness(plan, j, r, p, s)
+      let late = ownSoft && s > dueLast ? s - dueLast : 0
+      // The push-forward scan only when the delay may make a later job (later) late.
+      if (p < lastSoft && leave > lateFree[base + p + 1]!) late += pushedLateness(plan, j, r, p, s)
+      d += wl * late
       if (d >= best) continue
     }
     best = d
@@ -272,12 +318,12 @@ export function bestInsertionGeneral(
   return [best, bestP]
 }
 
-/** Lateness added by starting job j at s after position p of route r: its own, and what the delay pushes onto later jobs. */
-function addedLateness(plan: Plan, j: number, r: number, p: number, s: number): number {
+/** Lateness that starting job j at s after position p of route r pushes onto the later jobs of the route. */
+function pushedLateness(plan: Plan, j: number, r: number, p: number, s: number): number {
   const M = plan.M
   const { N, time, service } = M
   const base = r * plan.S
-  let late = M.soft[j] ? latenessAt(M, j, s) : 0
+  let late = 0
   const lastSoft = plan.lastSoft[r]!
   let t = s + service[j]!
   let prev = j

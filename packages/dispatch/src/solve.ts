@@ -119,13 +119,39 @@ export function explainUnassigned(M: Model, j: number, plan?: Plan): UnassignedR
   return 'no_room'
 }
 
-/** Whether job j could join its predecessors: all planned, on one engineer who may also do j. */
+/**
+ * Whether job j could join its predecessors: all planned on one engineer who may also do j (any engineer
+ * allowed for all of them without a plan), and on that engineer's empty day j can still start in a window
+ * after they end.
+ */
 function canFollow(M: Model, j: number, plan: Plan | undefined): boolean {
   const preds = M.preds.subarray(M.predOffset[j]!, M.predOffset[j + 1]!)
+  const fits = (k: number) => {
+    const s = earliestAfterPredecessors(M, j, k, new Map())
+    return s !== Infinity && s + M.service[j]! + M.time[j * M.N + M.n + 2 * k + 1]! <= M.shiftEnd[k]!
+  }
   if (plan) {
     const r = plan.routeOf[preds[0]!]!
-    return r >= 0 && preds.every((p) => plan.routeOf[p] === r) && M.allowed[j * M.m + r] === 1
+    return r >= 0 && preds.every((p) => plan.routeOf[p] === r) && M.allowed[j * M.m + r] === 1 && fits(r)
   }
-  for (let k = 0; k < M.m; k++) if (M.allowed[j * M.m + k] && preds.every((p) => M.allowed[p * M.m + k])) return true
+  for (let k = 0; k < M.m; k++) if (M.allowed[j * M.m + k] && preds.every((p) => M.allowed[p * M.m + k]) && fits(k)) return true
   return false
+}
+
+/**
+ * Earliest start of job j for engineer k on an empty day when everything j follows comes first, each
+ * predecessor at its own earliest (a relaxation: if even this is Infinity, precedence rules j out).
+ */
+function earliestAfterPredecessors(M: Model, j: number, k: number, memo: Map<number, number>): number {
+  const known = memo.get(j)
+  if (known !== undefined) return known
+  let t = M.shiftStart[k]! + M.time[(M.n + 2 * k) * M.N + j]!
+  for (let q = M.predOffset[j]!; q < M.predOffset[j + 1]!; q++) {
+    const p = M.preds[q]!
+    const sp = earliestAfterPredecessors(M, p, k, memo)
+    t = Math.max(t, sp + M.service[p]! + M.time[p * M.N + j]!)
+  }
+  const s = t === Infinity ? Infinity : startAt(M, j, k, t)
+  memo.set(j, s)
+  return s
 }
