@@ -104,7 +104,10 @@ describe('profile', () => {
     const c = await signIn(rt, { email: t.users.customer_contact!.email, tenant: t.tenant.slug })
     const res = await rt.app.inject({ method: 'PATCH', url: '/api/auth/me', headers: c.headers, payload: { locale: 'en-US' } })
     expect(res.statusCode).toBe(200)
-    expect(res.json()).toMatchObject({ locale: 'en-US', permissions: ['portal.use'] })
+    expect(res.json()).toMatchObject({
+      locale: 'en-US',
+      permissions: ['tickets.read', 'tickets.create', 'tickets.reply', 'tickets.confirm', 'portal.use'],
+    })
     const me = await rt.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: c.cookie } })
     expect(me.json().locale).toBe('en-US')
     const bad = await rt.app.inject({ method: 'PATCH', url: '/api/auth/me', headers: c.headers, payload: { locale: 'fr-FR' } })
