@@ -34,7 +34,8 @@ export default defineConfig({
   testDir: '.',
   testMatch: '*.spec.ts',
   outputDir: join(root, 'test-results/e2e'),
-  timeout: 60_000,
+  // Several tests sign in three users (argon2id) and drive two browser contexts.
+  timeout: 120_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
   workers: 2,
