@@ -36,7 +36,7 @@ export default defineConfig({
   outputDir: join(root, 'test-results/e2e'),
   // Several tests sign in three users (argon2id) and drive two browser contexts.
   timeout: 120_000,
-  expect: { timeout: 10_000 },
+  expect: { timeout: 20_000 },
   fullyParallel: false,
   workers: 2,
   retries: 0,
