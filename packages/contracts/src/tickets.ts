@@ -263,6 +263,12 @@ export const Ticket = z.object({
   /** The caller watches this ticket. */
   watching: z.boolean(),
   watcherIds: z.array(z.uuid()),
+  /**
+   * The statuses the caller may move this ticket to now (the state machine's guards, narrowed to
+   * what the caller may do): staff through `/transition`, a customer contact through `/confirm`
+   * (→ closed) and `/reopen` (→ in_progress or new). Reasons and resolutions are still asked for.
+   */
+  allowedTransitions: z.array(TicketStatus),
 })
 export type Ticket = z.infer<typeof Ticket>
 

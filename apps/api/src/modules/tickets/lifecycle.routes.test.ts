@@ -154,6 +154,45 @@ describe('lifecycle', () => {
   })
 })
 
+describe('the moves a ticket offers (allowedTransitions)', () => {
+  const moves = async (c: TicketWorld['agent'], id: string) =>
+    (await ok<{ allowedTransitions: string[] }>(c.get(`/api/tickets/${id}`))).allowedTransitions
+
+  it('follows the state machine, narrowed to what each caller may do, and every offered move is accepted', async () => {
+    const t = await ok<TicketJson & { allowedTransitions: string[] }>(
+      w.contactA.post('/api/tickets', { subject: '投影仪无信号', typeId: w.types.consult }),
+      201,
+    )
+    // the agent may start an unowned ticket (taking it) or cancel it; the customer may do neither
+    expect(await moves(w.agent, t.id)).toEqual(['in_progress', 'cancelled'])
+    expect(t.allowedTransitions).toEqual([])
+    expect(await moves(w.contactA, t.id)).toEqual([])
+    // a dispatcher reads every ticket but works only their own: nothing to offer
+    const dispatcher = await loginAs(rt, w.tenant, 'dispatcher')
+    expect(await moves(dispatcher, t.id)).toEqual([])
+    const started = await ok<TicketJson & { allowedTransitions: string[] }>(
+      w.agent.post(`/api/tickets/${t.id}/transition`, { to: 'in_progress' }),
+    )
+    expect(started.allowedTransitions).toEqual(['pending_customer', 'pending_parts', 'pending_third_party', 'resolved', 'cancelled'])
+    const resolved = await ok<TicketJson & { allowedTransitions: string[] }>(
+      w.agent.post(`/api/tickets/${t.id}/transition`, { to: 'resolved', resolution }),
+    )
+    // owned: reopening goes to in_progress, not back to new
+    expect(resolved.allowedTransitions).toEqual(['closed', 'in_progress'])
+    expect(await moves(w.contactA, t.id)).toEqual(['closed', 'in_progress'])
+    expect((await w.contactB.get(`/api/tickets/${t.id}`)).statusCode).toBe(404)
+    const closed = await ok<TicketJson & { allowedTransitions: string[] }>(w.contactA.post(`/api/tickets/${t.id}/confirm`, {}))
+    expect(closed.allowedTransitions).toEqual(['in_progress'])
+    rt.clock.advance(8 * day)
+    try {
+      const agent = await signIn(rt, w.tenant, w.agent.user)
+      expect(await moves(agent, t.id)).toEqual([])
+    } finally {
+      rt.clock.advance(-8 * day)
+    }
+  })
+})
+
 describe('assignment and escalation', () => {
   it('assigns to a person and a queue, transfers, and sends it back to a queue', async () => {
     const t = await newTicket(w)

@@ -4,6 +4,8 @@ import {
   allowedTransitions,
   checkTransition,
   isReopen,
+  needsAssignee,
+  offeredTransitions,
   statusAfterAssignment,
   statusAfterCustomerReply,
   transitions,
@@ -140,5 +142,43 @@ describe('ticket lifecycle', () => {
   it('a customer reply ends only the wait for the customer', () => {
     expect(statusAfterCustomerReply('pending_customer')).toBe('in_progress')
     for (const s of all.filter((x) => x !== 'pending_customer')) expect(statusAfterCustomerReply(s)).toBe(s)
+  })
+})
+
+describe('offeredTransitions', () => {
+  const facts = (hasAssignee: boolean): TransitionFacts => ({
+    hasAssignee,
+    hasResolution: true,
+    resolvedAt: null,
+    closedAt: null,
+    now,
+    reopenDays: 7,
+  })
+
+  it('offers staff every guarded move; an agent taking unowned tickets may also start one', () => {
+    expect(offeredTransitions('new', facts(false), { kind: 'staff', takesUnowned: false })).toEqual(['cancelled'])
+    expect(offeredTransitions('new', facts(false), { kind: 'staff', takesUnowned: true })).toEqual(['in_progress', 'cancelled'])
+    expect(offeredTransitions('resolved', facts(false), { kind: 'staff', takesUnowned: true })).toEqual(['closed', 'in_progress', 'new'])
+    expect(offeredTransitions('resolved', facts(true), { kind: 'staff', takesUnowned: true })).toEqual(['closed', 'in_progress'])
+  })
+
+  it('every move offered to staff passes the state machine once an unowned ticket is taken', () => {
+    for (const from of TicketStatus.options)
+      for (const hasAssignee of [true, false])
+        for (const to of offeredTransitions(from, facts(hasAssignee), { kind: 'staff', takesUnowned: true })) {
+          const taken = !hasAssignee && needsAssignee(to)
+          // taking a new ticket makes it assigned before the move
+          const start = taken ? statusAfterAssignment(from, true) : from
+          expect(checkTransition(start, to, { ...facts(hasAssignee || taken), reason: 'r' }).ok, `${from} → ${to}`).toBe(true)
+        }
+  })
+
+  it('offers a customer contact only confirming and reopening; someone who may only look, nothing', () => {
+    expect(offeredTransitions('in_progress', facts(true), { kind: 'customer' })).toEqual([])
+    expect(offeredTransitions('resolved', facts(true), { kind: 'customer' })).toEqual(['closed', 'in_progress'])
+    expect(offeredTransitions('closed', facts(false), { kind: 'customer' })).toEqual(['new'])
+    const late = { ...facts(true), closedAt: new Date(now.getTime() - 8 * day) }
+    expect(offeredTransitions('closed', late, { kind: 'customer' })).toEqual([])
+    expect(offeredTransitions('in_progress', facts(true), { kind: 'none' })).toEqual([])
   })
 })

@@ -75,6 +75,33 @@ export function allowedTransitions(from: TicketStatus, f: TransitionFacts): Tick
   return transitions[from].filter((to) => stateGuard(from, to, f) === undefined)
 }
 
+/**
+ * Who asks which moves are offered: staff who may work the ticket (`takesUnowned`: starting work on
+ * an unowned ticket assigns it to them first), a customer contact who may confirm or reopen, or
+ * someone who may only look.
+ */
+export type Mover = { kind: 'staff'; takesUnowned: boolean } | { kind: 'customer' } | { kind: 'none' }
+
+/** The moves to offer this caller now: the state machine's guarded moves, narrowed to what the caller may do. */
+export function offeredTransitions(from: TicketStatus, f: TransitionFacts, mover: Mover): TicketStatus[] {
+  switch (mover.kind) {
+    case 'none':
+      return []
+    case 'customer': {
+      // confirm (resolved → closed) and reopen (→ in_progress when someone owns it, → new otherwise)
+      const reopenTo: TicketStatus = f.hasAssignee ? 'in_progress' : 'new'
+      const wanted: TicketStatus[] = from === 'resolved' ? ['closed', reopenTo] : from === 'closed' ? [reopenTo] : []
+      return wanted.filter((to) => transitions[from].includes(to) && stateGuard(from, to, f) === undefined)
+    }
+    case 'staff':
+      return transitions[from].filter((to) => {
+        // self-assignment makes a new ticket `assigned` first, so `assigned` itself is never a self-move
+        const selfAssigned = mover.takesUnowned && needsAssignee(to) && to !== 'assigned'
+        return stateGuard(from, to, { ...f, hasAssignee: f.hasAssignee || selfAssigned }) === undefined
+      })
+  }
+}
+
 /** Decides a requested move: legal and guarded, or refused with a code and the allowed moves. */
 export function checkTransition(from: TicketStatus, to: TicketStatus, f: TransitionFacts): TransitionCheck {
   const allowed = allowedTransitions(from, f)

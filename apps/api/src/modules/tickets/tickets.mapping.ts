@@ -71,6 +71,7 @@ export function toTicketDto(r: TicketDetail, viewerId: string): Ticket {
     closedAt: iso(r.closedAt),
     watching: r.watcherIds.includes(viewerId),
     watcherIds: r.watcherIds,
+    allowedTransitions: r.allowedTransitions,
   }
 }
 

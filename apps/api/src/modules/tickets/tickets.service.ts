@@ -1,19 +1,30 @@
 // The tickets service: one facade over the use cases, each in the file named by its verb
 // (create, lifecycle, conversation, merge, list, ticket-config.service).
 import type { CreateTicketBody, TicketResolutionInput, TicketStatus, UpdateTicketBody } from '@aftercare/contracts'
-import type { RequestContext } from '../../platform/http/access.ts'
+import type { DbOrTx } from '../../platform/db/index.ts'
+import type { Actor, RequestContext } from '../../platform/http/access.ts'
 import { createTicketAttachments } from './attachments.ts'
+import { assignableRoles } from './create.ts'
 import { createTicketConversation } from './conversation.ts'
 import { createTicketCreation } from './create.ts'
 import { createTicketLifecycle } from './lifecycle.ts'
 import { createTicketFinder } from './list.ts'
 import { createTicketRelations } from './merge.ts'
 import { createTicketConfigService } from './ticket-config.service.ts'
+import { offeredTransitions, type Mover } from './status.ts'
+import { ticketConfigRepository } from './ticket-config.repository.ts'
 import { readableTicket, type TicketDeps } from './ticket-writes.ts'
+import { canConfirmTicket, canWorkTicket, isCustomerContact } from './tickets.policy.ts'
 import { ticketRepository as repo } from './tickets.repository.ts'
 import type { TicketRow } from './tickets.tables.ts'
 
-export type TicketDetail = TicketRow & { watcherIds: string[] }
+export type TicketDetail = TicketRow & { watcherIds: string[]; allowedTransitions: TicketStatus[] }
+
+function moverOf(actor: Actor, t: TicketRow): Mover {
+  if (isCustomerContact(actor)) return canConfirmTicket(actor, t) ? { kind: 'customer' } : { kind: 'none' }
+  if (!canWorkTicket(actor, t)) return { kind: 'none' }
+  return { kind: 'staff', takesUnowned: actor.roles.some((r) => assignableRoles.includes(r)) }
+}
 
 export function createTicketService(deps: TicketDeps) {
   const creation = createTicketCreation(deps)
@@ -22,11 +33,26 @@ export function createTicketService(deps: TicketDeps) {
   const relations = createTicketRelations(deps, lifecycle, creation)
   const finder = createTicketFinder(deps, lifecycle)
 
-  /** The ticket with its watchers, read after a write committed. */
-  const detail = async (ctx: RequestContext, row: TicketRow): Promise<TicketDetail> => ({
-    ...row,
-    watcherIds: await deps.database.withTenant(ctx.actor.tenantId, (tx) => repo.watcherIds(tx, row.id)),
-  })
+  /** The ticket with its watchers and the moves this actor may make now. */
+  const enrich = async (tx: DbOrTx, actor: Actor, row: TicketRow): Promise<TicketDetail> => {
+    const settings = await ticketConfigRepository.settings(tx, row.tenantId, deps.clock.now())
+    const allowedTransitions = offeredTransitions(
+      row.status,
+      {
+        hasAssignee: row.assigneeId !== null,
+        hasResolution: true,
+        resolvedAt: row.resolvedAt,
+        closedAt: row.closedAt,
+        now: deps.clock.now(),
+        reopenDays: settings.reopenDays,
+      },
+      moverOf(actor, row),
+    )
+    return { ...row, watcherIds: await repo.watcherIds(tx, row.id), allowedTransitions }
+  }
+  /** The ticket detail, read after a write committed. */
+  const detail = (ctx: RequestContext, row: TicketRow): Promise<TicketDetail> =>
+    deps.database.withTenant(ctx.actor.tenantId, (tx) => enrich(tx, ctx.actor, row))
 
   return {
     insertTicket: creation.insertTicket,
@@ -37,7 +63,7 @@ export function createTicketService(deps: TicketDeps) {
     get: (ctx: RequestContext, id: string): Promise<TicketDetail> =>
       deps.database.withTenant(ctx.actor.tenantId, async (tx) => {
         const row = await readableTicket(tx, ctx.actor, id)
-        return { ...row, watcherIds: await repo.watcherIds(tx, id) }
+        return enrich(tx, ctx.actor, row)
       }),
     create: async (ctx: RequestContext, body: CreateTicketBody) => detail(ctx, await creation.create(ctx, body)),
     similar: creation.similar,

@@ -9,7 +9,6 @@ import { useNavigate } from 'react-router'
 import { z } from 'zod'
 import { applyFieldErrors } from '../../shared/api/errors.ts'
 import { can, useCurrentUser } from '../../shared/auth/session.ts'
-import { offeredMoves } from './lifecycle.ts'
 import { ReasonFields, needsReason, type ReasonValues } from './ReasonFields.tsx'
 import { TicketPicker } from './TicketPicker.tsx'
 import { useStaffDirectory, useTicketQueues } from './tickets.api.ts'
@@ -286,7 +285,8 @@ export function TicketActions({ ticket, etag, writes, messages, dialog, onDialog
   const mayWrite = can(me, 'tickets.write')
   const mayAssign = can(me, 'tickets.assign')
   const close = () => onDialog(null)
-  const moves = offeredMoves(ticket.status)
+  // the API offers the moves its state machine and this user's rights allow now
+  const moves = ticket.allowedTransitions
   const toggleWatch = () =>
     void writes
       .write(ticket.watching ? `/watchers/${me.id}` : '/watchers', {
@@ -299,7 +299,7 @@ export function TicketActions({ ticket, etag, writes, messages, dialog, onDialog
   return (
     <>
       <Space wrap>
-        {mayWrite && moves.length > 0 && (
+        {moves.length > 0 && (
           <Dropdown
             trigger={['click']}
             menu={{
