@@ -1,11 +1,13 @@
 // English — same keys as zh-CN.ts (the type and a unit test both check it).
 import type { Catalog } from './zh-CN.ts'
 import { customerErrorsEnUS, customersEnUS } from './customers.en-US.ts'
+import { notificationErrorsEnUS, notificationsEnUS } from './notifications.en-US.ts'
 import { ticketErrorsEnUS, ticketsEnUS } from './tickets.en-US.ts'
 
 export const enUS: Catalog = {
   ...ticketsEnUS,
   ...customersEnUS,
+  ...notificationsEnUS,
   app: {
     name: 'Aftercare Service',
     footer: 'Aftercare · open-source after-sales service platform',
@@ -326,6 +328,7 @@ export const enUS: Catalog = {
   errors: {
     ...ticketErrorsEnUS,
     ...customerErrorsEnUS,
+    ...notificationErrorsEnUS,
     unexpected: 'Something unexpected went wrong; please try again later',
     network: 'Cannot reach the server; check your network and try again',
     withDetail: 'That did not work: {{message}}',
