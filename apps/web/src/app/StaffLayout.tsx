@@ -23,6 +23,7 @@ import { Suspense, useState, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Outlet, useLocation, useNavigate } from 'react-router'
 import { can, useCurrentUser } from '../shared/auth/session.ts'
+import { NotificationBell } from '../features/notifications/NotificationBell.tsx'
 import { LanguageSwitch } from '../shared/ui/LanguageSwitch.tsx'
 import { UserMenu } from '../shared/ui/UserMenu.tsx'
 import { FullPageSpin } from './guards.tsx'
@@ -123,6 +124,7 @@ export function StaffLayout() {
             {me.tenantName}
           </Typography.Text>
           <div style={{ display: 'flex', alignItems: 'center', gap: 8 }}>
+            <NotificationBell />
             <LanguageSwitch />
             <UserMenu shell="staff" profilePath="/profile" />
           </div>
