@@ -5,6 +5,7 @@ import { Suspense } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, Outlet } from 'react-router'
 import { useCurrentUser } from '../shared/auth/session.ts'
+import { NotificationBell } from '../features/notifications/NotificationBell.tsx'
 import { LanguageSwitch } from '../shared/ui/LanguageSwitch.tsx'
 import { UserMenu } from '../shared/ui/UserMenu.tsx'
 import { FullPageSpin } from './guards.tsx'
@@ -31,6 +32,7 @@ export function PortalLayout() {
           </Typography.Text>
         </Link>
         <div style={{ display: 'flex', alignItems: 'center', gap: 8 }}>
+          <NotificationBell />
           <LanguageSwitch />
           <UserMenu shell="portal" profilePath="/portal/profile" />
         </div>
