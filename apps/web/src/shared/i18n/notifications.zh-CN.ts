@@ -33,7 +33,7 @@ export const notificationsZhCN = {
       wechat_mp: '微信公众号',
       wecom_robot: '企业微信群机器人',
       dingtalk_robot: '钉钉群机器人',
-      webhook: 'Webhook',
+      webhook: 'Webhook 回调',
     },
     preferences: {
       title: '通知设置',
