@@ -10,7 +10,7 @@ import type { EventListener } from './platform/events/types.ts'
 import { createFileStorage, type FileStorage } from './platform/files/index.ts'
 import type { JobDefinition, Jobs } from './platform/jobs/types.ts'
 import type { RealtimePublisher, TopicAuthorizer } from './platform/realtime/types.ts'
-import { createCustomersModule, findCustomerSummary } from './modules/customers/index.ts'
+import { createCustomersModule, findContactsBy, findCustomerSummary } from './modules/customers/index.ts'
 import { createDevicesModule, findDeviceSummary } from './modules/devices/index.ts'
 import { createDispatchModule } from './modules/dispatch/index.ts'
 import { createIdentityModule } from './modules/identity/index.ts'
@@ -45,7 +45,7 @@ export function createModules(platform: PlatformDeps) {
     outbox: createOutbox(),
     files: createFileStorage(platform.config.STORAGE_URL),
   }
-  const identity = createIdentityModule(deps)
+  const identity = createIdentityModule(deps, { portalContacts: (tx, by) => findContactsBy(tx, by) })
   const customers = createCustomersModule(deps, identity)
   const dispatch = createDispatchModule(deps)
   const tickets = createTicketsModule(deps, {
