@@ -8,12 +8,15 @@ import { authRoutes } from './auth.routes.ts'
 import { createAuthService, type AuthService } from './auth.service.ts'
 import { createSecretBox } from './credentials.ts'
 import { identityRepository } from './identity.repository.ts'
+import { portalOtpRoutes } from './portal-otp.routes.ts'
+import { createPortalOtpService, type PortalContactLookup, type PortalOtpService } from './portal-otp.service.ts'
 import { userRoutes } from './users.routes.ts'
 import { createUsersService, type UsersService } from './users.service.ts'
 
 export { permissionsOf, rolePermissions, lockoutRule } from './identity.policy.ts'
 export { createSecretBox, type SecretBox } from './credentials.ts'
 export type { NewUser } from './users.service.ts'
+export type { PortalContact, PortalContactLookup } from './portal-otp.service.ts'
 
 export interface IdentityModule {
   authenticator: Authenticator
@@ -21,6 +24,8 @@ export interface IdentityModule {
   auth: AuthService
   account: AccountService
   users: UsersService
+  /** Portal sign-in with a one-time code sent to a contact's mobile or email. */
+  portalOtp: PortalOtpService
   /** Creates a tenant; 409 `tenant_exists` when the slug is taken. */
   createTenant: UsersService['createTenant']
   findTenantBySlug: UsersService['findTenantBySlug']
@@ -90,22 +95,31 @@ export async function isActiveWithRole(tx: DbOrTx, tenantId: string, userId: str
   return Boolean(u && u.status === 'active' && u.roles.some((r) => roles.includes(r)))
 }
 
-export function createIdentityModule(deps: ModuleDeps): IdentityModule {
+export interface IdentityOptions {
+  /** How the portal finds a customer's contacts by mobile or email (the customers module). */
+  portalContacts?: PortalContactLookup
+}
+
+export function createIdentityModule(deps: ModuleDeps, opts: IdentityOptions = {}): IdentityModule {
   const identityDeps = { ...deps, totpBox: createSecretBox(deps.config.SECRET_KEY, 'totp-secret') }
   const auth = createAuthService(identityDeps)
   const account = createAccountService(identityDeps)
   const users = createUsersService(identityDeps)
   const authPlugin = authRoutes(auth, account, deps.config)
   const usersPlugin = userRoutes(users)
+  const portalOtp = createPortalOtpService(identityDeps, users, opts.portalContacts)
+  const portalPlugin = portalOtpRoutes(portalOtp, deps.config)
   return {
     authenticator: auth.authenticator,
     routes: (app) => {
       authPlugin(app)
       usersPlugin(app)
+      portalPlugin(app)
     },
     auth,
     account,
     users,
+    portalOtp,
     createTenant: users.createTenant,
     findTenantBySlug: users.findTenantBySlug,
     createUser: users.createUser,
