@@ -203,9 +203,16 @@ export const CustomerListQuery = z.object({
   sort: z.enum(['name', '-name', 'createdAt', '-createdAt', 'tier', '-tier']).default('name'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).default(0),
+  /** From the previous page's `nextCursor` (public API); not combined with `offset`. */
+  cursor: z.string().max(500).optional(),
 })
 export type CustomerListQuery = z.infer<typeof CustomerListQuery>
-export const CustomerList = z.object({ items: z.array(Customer), total: z.number().int() })
+export const CustomerList = z.object({
+  items: z.array(Customer),
+  total: z.number().int(),
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: z.string().nullable(),
+})
 export type CustomerList = z.infer<typeof CustomerList>
 
 // Import / export of spreadsheets (CSV or Excel): preview first, then commit all rows or none.

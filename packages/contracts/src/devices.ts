@@ -115,9 +115,16 @@ export const DeviceListQuery = z.object({
   sort: z.enum(['serialNumber', '-serialNumber', 'warrantyEndsOn', '-warrantyEndsOn', 'createdAt', '-createdAt']).default('serialNumber'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).default(0),
+  /** From the previous page's `nextCursor` (public API); not combined with `offset`. */
+  cursor: z.string().max(500).optional(),
 })
 export type DeviceListQuery = z.infer<typeof DeviceListQuery>
-export const DeviceList = z.object({ items: z.array(Device), total: z.number().int() })
+export const DeviceList = z.object({
+  items: z.array(Device),
+  total: z.number().int(),
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: z.string().nullable(),
+})
 export type DeviceList = z.infer<typeof DeviceList>
 
 /** One ticket in a device's service history (from the tickets module). */
