@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, ilike, inArray, ne, or, sql, type SQL } from 'drizzle-orm'
 import type { CustomerListQuery } from '@aftercare/contracts'
 import type { DbOrTx } from '../../platform/db/index.ts'
+import { keysetAfter, sortKeyText, type KeysetPosition, type SortKeyKind } from '../../platform/http/pagination.ts'
 import { customerAddresses, customerContacts, customers, type AddressRow, type ContactRow, type CustomerRow } from './customers.tables.ts'
 
 const like = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
@@ -10,8 +11,12 @@ const sortColumns = {
   createdAt: customers.createdAt,
   tier: sql`array_position(array['standard','silver','gold','strategic'], ${customers.tier})`,
 } as const
+const sortKinds: Record<keyof typeof sortColumns, SortKeyKind> = { name: 'text', createdAt: 'timestamp', tier: 'integer' }
 
 export const customerRepository = {
+  /** How a cursor's sort key is read back for this sort. */
+  sortKind: (sort: CustomerListQuery['sort']): SortKeyKind => sortKinds[sort.replace(/^-/, '') as keyof typeof sortColumns],
+
   async findById(db: DbOrTx, id: string, opts: { forUpdate?: boolean } = {}): Promise<CustomerRow | undefined> {
     const q = db.select().from(customers).where(eq(customers.id, id)).limit(1)
     const [row] = opts.forUpdate ? await q.for('update') : await q
@@ -54,7 +59,8 @@ export const customerRepository = {
     await db.delete(customers).where(eq(customers.id, id))
   },
 
-  async list(db: DbOrTx, f: CustomerListQuery) {
+  /** `limit + 1` rows with their sort key when paging by cursor (`after`), so the caller knows whether more follow. */
+  async list(db: DbOrTx, f: CustomerListQuery & { after?: KeysetPosition }) {
     const where: SQL[] = []
     if (f.q) {
       const digits = f.q.replace(/[\s-]/g, '')
@@ -78,16 +84,17 @@ export const customerRepository = {
     if (f.accountManagerId) where.push(eq(customers.accountManagerId, f.accountManagerId))
     const cond = where.length ? and(...where) : undefined
     const descending = f.sort.startsWith('-')
-    const column = sortColumns[f.sort.replace(/^-/, '') as keyof typeof sortColumns]
-    const items = await db
-      .select()
+    const sortField = f.sort.replace(/^-/, '') as keyof typeof sortColumns
+    const column = sortColumns[sortField]
+    const rows = await db
+      .select({ row: customers, sortKey: sortKeyText(column) })
       .from(customers)
-      .where(cond)
+      .where(f.after ? and(cond, keysetAfter(column, customers.id, { descending, kind: sortKinds[sortField] }, f.after)) : cond)
       .orderBy(descending ? desc(column) : asc(column), asc(customers.id))
-      .limit(f.limit)
-      .offset(f.offset)
+      .limit(f.limit + 1)
+      .offset(f.after ? 0 : f.offset)
     const [total] = await db.select({ n: count() }).from(customers).where(cond)
-    return { items, total: total?.n ?? 0 }
+    return { rows, total: total?.n ?? 0 }
   },
 
   /** Every customer, in name order, for exports. */

@@ -41,7 +41,7 @@ export function customerRoutes(customers: CustomerService, contacts: ContactServ
         config: { access: { permission: 'customers.read' } },
         schema: {
           tags,
-          summary: 'Search customers (phones and addresses masked)',
+          summary: 'Search customers (phones and addresses masked); page by `offset`, or by `cursor` from the previous `nextCursor`',
           querystring: CustomerListQuery,
           response: { 200: CustomerList },
         },

@@ -4,6 +4,7 @@ import type { AuditEntry } from '../../platform/audit/audit-log.ts'
 import type { DbOrTx } from '../../platform/db/index.ts'
 import { AppError, ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../../platform/errors.ts'
 import type { RequestContext } from '../../platform/http/access.ts'
+import { cutPage, positionOf } from '../../platform/http/pagination.ts'
 import type { ModuleDeps } from '../../modules.ts'
 import { findUserSummary } from '../identity/index.ts'
 import { resolveRegion } from './area.ts'
@@ -235,7 +236,10 @@ export function createCustomerService({ database, audit, outbox, clock }: Module
     /** A page of customers; the primary contact's phone and the default address are masked. */
     async list(ctx: RequestContext, f: CustomerListQuery): Promise<CustomerList> {
       return database.withTenant(ctx.actor.tenantId, async (tx) => {
-        const { items, total } = await repo.list(tx, f)
+        const after = positionOf(f, repo.sortKind(f.sort))
+        const found = await repo.list(tx, { ...f, ...(after ? { after } : {}) })
+        const { items, nextCursor } = cutPage(found.rows, f.limit, f.sort)
+        const total = found.total
         const ids = items.map((c) => c.id)
         const contacts = await repo.contactsOf(tx, ids)
         const addresses = await repo.addressesOf(tx, ids)
@@ -247,6 +251,7 @@ export function createCustomerService({ database, audit, outbox, clock }: Module
             }),
           ),
           total,
+          nextCursor,
         }
       })
     },

@@ -58,8 +58,8 @@ export async function findCustomerSummaries(
 
 /** Ids of customers whose name, number, tag or contact matches a search text (at most 200). */
 export async function searchCustomerIds(tx: DbOrTx, q: string): Promise<string[]> {
-  const { items } = await customerRepository.list(tx, { q, sort: 'name', limit: 200, offset: 0 })
-  return items.map((c) => c.id)
+  const { rows } = await customerRepository.list(tx, { q, sort: 'name', limit: 200, offset: 0 })
+  return rows.slice(0, 200).map((r) => r.row.id)
 }
 
 /** A contact with its personal data in full: callers decide what to show (mask with maskPhone / maskEmail). */

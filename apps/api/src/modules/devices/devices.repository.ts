@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, gte, ilike, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm'
 import type { DeviceListQuery } from '@aftercare/contracts'
 import type { DbOrTx } from '../../platform/db/index.ts'
+import { keysetAfter, sortKeyText, type KeysetPosition, type SortKeyKind } from '../../platform/http/pagination.ts'
 import {
   deviceReportCodes,
   devices,
@@ -25,6 +26,11 @@ const deviceSort = {
   warrantyEndsOn: devices.warrantyEndsOn,
   createdAt: devices.createdAt,
 } as const
+const deviceSortKinds: Record<keyof typeof deviceSort, SortKeyKind> = {
+  serialNumber: 'text',
+  warrantyEndsOn: 'date',
+  createdAt: 'timestamp',
+}
 
 export const productRepository = {
   async findById(db: DbOrTx, id: string): Promise<ProductRow | undefined> {
@@ -116,7 +122,10 @@ export const deviceRepository = {
       .limit(1)
     return row
   },
-  async list(db: DbOrTx, f: DeviceListQuery & { day: string; customerIds?: string[] }) {
+  /** How a cursor's sort key is read back for this sort. */
+  sortKind: (sort: DeviceListQuery['sort']): SortKeyKind => deviceSortKinds[sort.replace(/^-/, '') as keyof typeof deviceSort],
+  /** `limit + 1` rows with their sort key when paging by cursor (`after`), so the caller knows whether more follow. */
+  async list(db: DbOrTx, f: DeviceListQuery & { day: string; customerIds?: string[]; after?: KeysetPosition }) {
     const where: SQL[] = []
     if (f.q) {
       const byText = [ilike(devices.serialNumber, like(f.q)), ilike(products.model, like(f.q)), ilike(products.name, like(f.q))]
@@ -143,17 +152,18 @@ export const deviceRepository = {
     }
     const cond = where.length ? and(...where) : undefined
     const descending = f.sort.startsWith('-')
-    const column = deviceSort[f.sort.replace(/^-/, '') as keyof typeof deviceSort]
+    const sortField = f.sort.replace(/^-/, '') as keyof typeof deviceSort
+    const column = deviceSort[sortField]
     const rows = await db
-      .select({ device: devices })
+      .select({ row: devices, sortKey: sortKeyText(column) })
       .from(devices)
       .innerJoin(products, eq(products.id, devices.productId))
-      .where(cond)
+      .where(f.after ? and(cond, keysetAfter(column, devices.id, { descending, kind: deviceSortKinds[sortField] }, f.after)) : cond)
       .orderBy(descending ? sql`${column} desc nulls last` : sql`${column} asc nulls last`, asc(devices.id))
-      .limit(f.limit)
-      .offset(f.offset)
+      .limit(f.limit + 1)
+      .offset(f.after ? 0 : f.offset)
     const [total] = await db.select({ n: count() }).from(devices).innerJoin(products, eq(products.id, devices.productId)).where(cond)
-    return { items: rows.map((r) => r.device), total: total?.n ?? 0 }
+    return { rows, total: total?.n ?? 0 }
   },
   async all(db: DbOrTx): Promise<DeviceRow[]> {
     return db.select().from(devices).orderBy(asc(devices.serialNumber))

@@ -104,7 +104,7 @@ export function deviceRoutes(devices: DeviceService, transfer: DeviceTransfer, q
         config: { access: { permission: 'devices.read' } },
         schema: {
           tags,
-          summary: 'Search devices; warrantyState filters on today',
+          summary: 'Search devices; warrantyState filters on today; page by `offset`, or by `cursor` from the previous `nextCursor`',
           querystring: DeviceListQuery,
           response: { 200: DeviceList },
         },

@@ -13,6 +13,7 @@ import type {
 import type { DbOrTx } from '../../platform/db/index.ts'
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts'
 import type { RequestContext } from '../../platform/http/access.ts'
+import { cutPage, positionOf } from '../../platform/http/pagination.ts'
 import type { ModuleDeps } from '../../modules.ts'
 import {
   assertVersion,
@@ -272,8 +273,10 @@ export function createDeviceService({ database, audit, outbox, clock }: ModuleDe
     async list(ctx: RequestContext, f: DeviceListQuery): Promise<DeviceList> {
       return database.withTenant(ctx.actor.tenantId, async (tx) => {
         const customerIds = f.q ? await searchCustomerIds(tx, f.q) : undefined
-        const { items, total } = await repo.list(tx, { ...f, day: today(clock.now()), customerIds })
-        return { items: await hydrate(tx, items), total }
+        const after = positionOf(f, repo.sortKind(f.sort))
+        const found = await repo.list(tx, { ...f, day: today(clock.now()), customerIds, ...(after ? { after } : {}) })
+        const { items, nextCursor } = cutPage(found.rows, f.limit, f.sort)
+        return { items: await hydrate(tx, items), total: found.total, nextCursor }
       })
     },
 
