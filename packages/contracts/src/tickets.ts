@@ -165,6 +165,21 @@ export const TicketQueue = z.object({
   active: z.boolean(),
 })
 export type TicketQueue = z.infer<typeof TicketQueue>
+/**
+ * A member of the service desk as agents see each other (assignee picker, @mentions): no email or
+ * phone. `tier` from the agent roles (agent_l1 → L1 …), `queueIds` the queues they belong to,
+ * `assignable` whether tickets may be assigned to them.
+ */
+export const TicketAgent = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  tier: SupportTier.nullable(),
+  queueIds: z.array(z.uuid()),
+  assignable: z.boolean(),
+})
+export type TicketAgent = z.infer<typeof TicketAgent>
+export const TicketAgentList = z.object({ items: z.array(TicketAgent) })
+export type TicketAgentList = z.infer<typeof TicketAgentList>
 export const CreateTicketQueueBody = z.object({
   name: Line(100),
   description: z.string().trim().max(500).optional(),

@@ -19,6 +19,7 @@ import {
   SimilarTicketsQuery,
   SplitTicketBody,
   Ticket,
+  TicketAgentList,
   TicketAttachmentList,
   TicketLinkList,
   TicketList,
@@ -64,6 +65,9 @@ export function ticketRoutes(tickets: TicketService) {
     app.get('/tickets/counts', { config: read, schema: { tags, response: { 200: TicketTabCounts } } }, async (req) =>
       tickets.counts(contextOf(req)),
     )
+    app.get('/tickets/agents', { config: read, schema: { tags, response: { 200: TicketAgentList } } }, async (req) => ({
+      items: await tickets.agents.list(contextOf(req)),
+    }))
     app.get(
       '/tickets/similar',
       { config: read, schema: { tags, querystring: SimilarTicketsQuery, response: { 200: SimilarTickets } } },

@@ -3,6 +3,7 @@
 import type { CreateTicketBody, TicketResolutionInput, TicketStatus, UpdateTicketBody } from '@aftercare/contracts'
 import type { DbOrTx } from '../../platform/db/index.ts'
 import type { Actor, RequestContext } from '../../platform/http/access.ts'
+import { createTicketAgents } from './agents.ts'
 import { createTicketAttachments } from './attachments.ts'
 import { assignableRoles } from './create.ts'
 import { createTicketConversation } from './conversation.ts'
@@ -57,6 +58,7 @@ export function createTicketService(deps: TicketDeps) {
   return {
     insertTicket: creation.insertTicket,
     attachments: createTicketAttachments(deps),
+    agents: createTicketAgents(deps),
     config: createTicketConfigService(deps),
 
     /** A ticket the actor may read (404 otherwise). */

@@ -16,7 +16,7 @@ import { CustomerSelect, DeviceSelect, useDebounced } from './pickers.tsx'
 import { useImpactUrgencyOptions } from './TicketFieldsPanel.tsx'
 import { PriorityTag, StatusTag } from './TicketTags.tsx'
 import { CategoryField, CategoryFormFields, TypeField, categoryIdOf } from './TypeCategoryFields.tsx'
-import { ticketsPath, usePriorityMatrix, useStaffDirectory, useTicketQueues } from './tickets.api.ts'
+import { agentLabel, ticketsPath, usePriorityMatrix, useStaffDirectory, useTicketQueues } from './tickets.api.ts'
 
 interface Values {
   customerId: string
@@ -116,7 +116,7 @@ export function NewTicketPage() {
   const [form] = Form.useForm<Values>()
   const queues = useTicketQueues()
   const matrix = usePriorityMatrix()
-  const { staff } = useStaffDirectory()
+  const { assignable } = useStaffDirectory()
   const options = useImpactUrgencyOptions()
   const [busy, setBusy] = useState(false)
   const limits = useAttachmentLimitText()
@@ -257,8 +257,8 @@ export function NewTicketPage() {
                     <Select
                       allowClear
                       showSearch={{ optionFilterProp: 'label' }}
-                      disabled={!can(me, 'tickets.assign') && staff.length <= 1}
-                      options={staff.map((s) => ({ value: s.id, label: s.name }))}
+                      disabled={!can(me, 'tickets.assign') && assignable.length <= 1}
+                      options={assignable.map((s) => ({ value: s.id, label: agentLabel(s) }))}
                     />
                   </Form.Item>
                 </Col>

@@ -11,7 +11,7 @@ import { applyFieldErrors } from '../../shared/api/errors.ts'
 import { can, useCurrentUser } from '../../shared/auth/session.ts'
 import { ReasonFields, needsReason, type ReasonValues } from './ReasonFields.tsx'
 import { TicketPicker } from './TicketPicker.tsx'
-import { useStaffDirectory, useTicketQueues } from './tickets.api.ts'
+import { agentLabel, useStaffDirectory, useTicketQueues } from './tickets.api.ts'
 import type { TicketWrites } from './useTicketWrites.ts'
 
 export type ActionDialog =
@@ -86,7 +86,7 @@ function AssignDialog({
 }: Omit<Props, 'dialog' | 'onDialog' | 'messages'> & { onClose: () => void; escalate: boolean }) {
   const { t } = useTranslation()
   const { message } = App.useApp()
-  const { staff } = useStaffDirectory()
+  const { assignable } = useStaffDirectory()
   const queues = useTicketQueues()
   const [form] = Form.useForm<{ assigneeId?: string | null; queueId?: string | null; note?: string; reason?: string }>()
   const [busy, setBusy] = useState(false)
@@ -164,7 +164,7 @@ function AssignDialog({
           <Select
             allowClear
             showSearch={{ optionFilterProp: 'label' }}
-            options={staff.map((s) => ({ value: s.id, label: s.name }))}
+            options={assignable.map((s) => ({ value: s.id, label: agentLabel(s) }))}
             data-testid="assign-user"
           />
         </Form.Item>

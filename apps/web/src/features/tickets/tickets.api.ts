@@ -5,6 +5,7 @@ import {
   SavedViewList,
   Ticket,
   TicketCategory,
+  TicketAgentList,
   TicketLinkList,
   TicketList,
   TicketMessageList,
@@ -13,7 +14,7 @@ import {
   TicketTabCounts,
   TicketType,
   Timeline,
-  UserList,
+  type TicketAgent,
   type TicketListQuery,
 } from '@aftercare/contracts'
 import { useQuery } from '@tanstack/react-query'
@@ -125,27 +126,27 @@ export function useTicketSettings(enabled = true) {
   })
 }
 
-export interface StaffMember {
-  id: string
-  name: string
-}
+export type StaffMember = TicketAgent
+
+/** An agent as the pickers show them: name, with the support tier when they have one. */
+export const agentLabel = (a: StaffMember) => (a.tier ? `${a.name} (${a.tier})` : a.name)
 
 /**
- * The staff users an agent can assign to or @mention. The user directory needs `users.read`;
- * without it only the signed-in user is known by name.
+ * The service desk as agents see each other (GET /api/tickets/agents: names, tiers, queues; no
+ * contact details): everyone can be @mentioned, `assignable` ones can own tickets.
  */
 export function useStaffDirectory() {
   const me = useCurrentUser()
-  const mayList = can(me, 'users.read')
-  const users = useQuery({
-    queryKey: ['users', 'directory'],
-    queryFn: () => api('/api/users', UserList, { query: { status: 'active', limit: 200 } }),
-    enabled: mayList,
+  const mayRead = can(me, 'tickets.read') && me.customerOrgId === null
+  const agents = useQuery({
+    // not under ['tickets']: realtime ticket events invalidate those, the directory rarely changes
+    queryKey: ['ticket-agents'],
+    queryFn: () => api(`${ticketsPath}/agents`, TicketAgentList),
+    enabled: mayRead,
     staleTime: 5 * 60_000,
   })
-  const staff: StaffMember[] = mayList
-    ? (users.data?.items ?? []).filter((u) => !u.roles.every((r) => r === 'customer_contact')).map((u) => ({ id: u.id, name: u.name }))
-    : [{ id: me.id, name: me.name }]
+  const staff: StaffMember[] = agents.data?.items ?? [{ id: me.id, name: me.name, tier: null, queueIds: [], assignable: true }]
+  const assignable = staff.filter((s) => s.assignable)
   const nameOf = (id: string | null | undefined) => (id ? (staff.find((s) => s.id === id)?.name ?? null) : null)
-  return { staff, nameOf, isPending: mayList && users.isPending }
+  return { staff, assignable, nameOf, isPending: mayRead && agents.isPending }
 }
