@@ -2,12 +2,14 @@
 import type { Catalog } from './zh-CN.ts'
 import { customerErrorsEnUS, customersEnUS } from './customers.en-US.ts'
 import { notificationErrorsEnUS, notificationsEnUS } from './notifications.en-US.ts'
+import { portalErrorsEnUS, portalEnUS } from './portal.en-US.ts'
 import { ticketErrorsEnUS, ticketsEnUS } from './tickets.en-US.ts'
 
 export const enUS: Catalog = {
   ...ticketsEnUS,
   ...customersEnUS,
   ...notificationsEnUS,
+  ...portalEnUS,
   app: {
     name: 'Aftercare Service',
     footer: 'Aftercare · open-source after-sales service platform',
@@ -329,6 +331,7 @@ export const enUS: Catalog = {
     ...ticketErrorsEnUS,
     ...customerErrorsEnUS,
     ...notificationErrorsEnUS,
+    ...portalErrorsEnUS,
     unexpected: 'Something unexpected went wrong; please try again later',
     network: 'Cannot reach the server; check your network and try again',
     withDetail: 'That did not work: {{message}}',

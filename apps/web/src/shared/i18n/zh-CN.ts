@@ -1,11 +1,13 @@
 // 简体中文 — the default catalog; en-US.ts must have exactly the same keys (checked by a test).
 import { customerErrorsZhCN, customersZhCN } from './customers.zh-CN.ts'
 import { notificationErrorsZhCN, notificationsZhCN } from './notifications.zh-CN.ts'
+import { portalErrorsZhCN, portalZhCN } from './portal.zh-CN.ts'
 import { ticketErrorsZhCN, ticketsZhCN } from './tickets.zh-CN.ts'
 export const zhCN = {
   ...ticketsZhCN,
   ...customersZhCN,
   ...notificationsZhCN,
+  ...portalZhCN,
   app: {
     name: 'Aftercare 售后服务',
     footer: 'Aftercare · 开源售后服务平台',
@@ -327,6 +329,7 @@ export const zhCN = {
     ...ticketErrorsZhCN,
     ...customerErrorsZhCN,
     ...notificationErrorsZhCN,
+    ...portalErrorsZhCN,
     unexpected: '发生了意外错误，请稍后重试',
     network: '无法连接服务器，请检查网络后重试',
     withDetail: '操作失败：{{message}}',
