@@ -169,13 +169,13 @@ describe('portal sign-in with a one-time code', () => {
     nextMinute()
     const hourly = await pub('/api/auth/portal/otp', { target }, fromIp())
     expect(hourly.statusCode).toBe(429)
-    expect(hourly.json()).toMatchObject({ code: 'otp_rate_limited' })
+    expect(hourly.json()).toMatchObject({ code: 'portal_otp_rate_limited' })
 
     const ip = { 'x-forwarded-for': '10.9.9.9' }
     for (let i = 0; i < 30; i++) await ok(pub('/api/auth/portal/otp', { target: `u${i}@nowhere.example.com` }, ip))
     const perIp = await pub('/api/auth/portal/otp', { target: 'u99@nowhere.example.com' }, ip)
     expect(perIp.statusCode).toBe(429)
-    expect(perIp.json()).toMatchObject({ code: 'otp_rate_limited' })
+    expect(perIp.json()).toMatchObject({ code: 'portal_otp_rate_limited' })
   })
 
   it('names the field of a malformed address (400/422, not 500)', async () => {

@@ -1,8 +1,9 @@
 // Sign in with email and password; when the account has two-factor authentication the
-// API answers 401 `totp_required` and a second step asks for the 6-digit code.
+// API answers 401 `totp_required` and a second step asks for the 6-digit code. The portal
+// variant also offers sign-in with a one-time code sent to the contact's mobile or email.
 import type { Me } from '@aftercare/contracts'
 import { CustomerServiceOutlined, LockOutlined, MailOutlined, SafetyOutlined, ToolOutlined } from '@ant-design/icons'
-import { Alert, Button, Card, Form, Input, Typography } from 'antd'
+import { Alert, Button, Card, Form, Input, Tabs, Typography } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useLocation, useNavigate } from 'react-router'
@@ -10,6 +11,7 @@ import { ApiRequestError } from '../../shared/api/client.ts'
 import { applyFieldErrors, errorMessage } from '../../shared/api/errors.ts'
 import { mayUse, shellHome, shellOf, useLogin, type Shell } from '../../shared/auth/session.ts'
 import { LanguageSwitch } from '../../shared/ui/LanguageSwitch.tsx'
+import { PortalCodeLogin } from '../portal/PortalCodeLogin.tsx'
 
 interface Credentials {
   email: string
@@ -57,6 +59,28 @@ export function LoginPage({ variant }: { variant: Shell }) {
     }
   }
 
+  const passwordForm = (
+    <Form key="credentials" form={form} name="login" layout="vertical" requiredMark={false} size={large} onFinish={(v) => void submit(v)}>
+      <Form.Item name="email" label={t('login.email')} rules={[{ required: true, message: t('validation.required') }]}>
+        <Input prefix={<MailOutlined />} autoComplete="username" inputMode="email" autoFocus placeholder="name@example.com" />
+      </Form.Item>
+      <Form.Item name="password" label={t('login.password')} rules={[{ required: true, message: t('validation.required') }]}>
+        <Input.Password prefix={<LockOutlined />} autoComplete="current-password" />
+      </Form.Item>
+      <Button
+        type="primary"
+        htmlType="submit"
+        block
+        size="large"
+        loading={login.isPending}
+        data-testid="login-submit"
+        style={variant === 'field' ? { height: 52 } : undefined}
+      >
+        {t('login.submit')}
+      </Button>
+    </Form>
+  )
+
   return (
     <div
       style={{
@@ -85,33 +109,26 @@ export function LoginPage({ variant }: { variant: Shell }) {
         </div>
         {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="login-error" />}
         {!credentials ? (
-          <Form
-            key="credentials"
-            form={form}
-            name="login"
-            layout="vertical"
-            requiredMark={false}
-            size={large}
-            onFinish={(v) => void submit(v)}
-          >
-            <Form.Item name="email" label={t('login.email')} rules={[{ required: true, message: t('validation.required') }]}>
-              <Input prefix={<MailOutlined />} autoComplete="username" inputMode="email" autoFocus placeholder="name@example.com" />
-            </Form.Item>
-            <Form.Item name="password" label={t('login.password')} rules={[{ required: true, message: t('validation.required') }]}>
-              <Input.Password prefix={<LockOutlined />} autoComplete="current-password" />
-            </Form.Item>
-            <Button
-              type="primary"
-              htmlType="submit"
-              block
-              size="large"
-              loading={login.isPending}
-              data-testid="login-submit"
-              style={variant === 'field' ? { height: 52 } : undefined}
-            >
-              {t('login.submit')}
-            </Button>
-          </Form>
+          variant === 'portal' ? (
+            <Tabs
+              centered
+              destroyOnHidden
+              items={[
+                {
+                  key: 'password',
+                  label: <span data-testid="login-tab-password">{t('portalLogin.byPassword')}</span>,
+                  children: passwordForm,
+                },
+                {
+                  key: 'code',
+                  label: <span data-testid="login-tab-code">{t('portalLogin.byCode')}</span>,
+                  children: <PortalCodeLogin onSignedIn={goOn} />,
+                },
+              ]}
+            />
+          ) : (
+            passwordForm
+          )
         ) : (
           <Form
             key="totp"
