@@ -10,6 +10,7 @@ import { api } from '../../shared/api/client.ts'
 import { applyFieldErrors, errorMessage } from '../../shared/api/errors.ts'
 import { localeOptions } from '../../shared/i18n/index.ts'
 import { can, signedIn, useChangeLocale, useCurrentUser, useLogout } from '../../shared/auth/session.ts'
+import { NotificationPreferencesCard } from './NotificationPreferencesCard.tsx'
 import { PasswordCard } from './PasswordCard.tsx'
 import { SessionsCard } from './SessionsCard.tsx'
 import { TokensCard } from './TokensCard.tsx'
@@ -106,6 +107,9 @@ export function ProfilePage() {
             <SessionsCard compact={mobile} />
             {can(me, 'tokens.manage_own') && <TokensCard />}
           </Space>
+        </Col>
+        <Col span={24}>
+          <NotificationPreferencesCard />
         </Col>
       </Row>
       {mobile && (
