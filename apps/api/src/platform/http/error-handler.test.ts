@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestRuntime, type TestRuntime } from '../../test/harness.ts'
+import { uniqueKeyFields } from './error-handler.ts'
 
 let rt: TestRuntime
 beforeAll(async () => {
@@ -39,5 +40,20 @@ describe('HTTP platform', () => {
     const res = await rt.app.inject({ url: '/metrics' })
     expect(res.statusCode).toBe(200)
     expect(res.body).toContain('aftercare_http_requests_total')
+  })
+})
+
+describe('unique key fields from PostgreSQL detail', () => {
+  it('names the columns, without the tenant, expressions reduced to their column, in camelCase', () => {
+    expect(uniqueKeyFields('Key (tenant_id, code)=(7d0e…, repair) already exists.')).toEqual(['code'])
+    expect(uniqueKeyFields('Key (tenant_id, lower(name::text))=(7d0e…, 一线) already exists.')).toEqual(['name'])
+    expect(
+      uniqueKeyFields("Key (tenant_id, COALESCE(owner_id, '00000000-0000-0000-0000-000000000000'::uuid), lower(name))=(…) already exists."),
+    ).toEqual(['ownerId', 'name'])
+    expect(uniqueKeyFields('Key (tenant_id, from_ticket_id, to_ticket_id)=(a, b, c) already exists.')).toEqual([
+      'fromTicketId',
+      'toTicketId',
+    ])
+    expect(uniqueKeyFields(undefined)).toEqual([])
   })
 })

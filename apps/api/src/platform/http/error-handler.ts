@@ -22,8 +22,47 @@ const statusCodes: Record<number, string> = {
   431: 'headers_too_large',
 }
 
+interface PgErrorFields {
+  code?: unknown
+  message?: string
+  detail?: string
+  constraint?: string
+  column?: string
+}
+
+/**
+ * The PostgreSQL error inside an error: node-postgres and PGlite throw it with a SQLSTATE `code`;
+ * Drizzle wraps it (`DrizzleQueryError`, the driver's error as `cause`).
+ */
+function postgresErrorIn(e: unknown): PgErrorFields | undefined {
+  for (let cur = e, depth = 0; cur && typeof cur === 'object' && depth < 4; cur = (cur as { cause?: unknown }).cause, depth++) {
+    const code = (cur as PgErrorFields).code
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return cur as PgErrorFields
+  }
+  return undefined
+}
+
+/**
+ * The fields of a unique key, from PostgreSQL's detail `Key (tenant_id, lower(name::text))=(…) already
+ * exists.`: the tenant column is implied, expressions give their column (`lower(name)` → `name`).
+ * The values are left out: the message names what collided, never other rows' data.
+ */
+export function uniqueKeyFields(detail: string | undefined): string[] {
+  const key = /^Key \((.*)\)=\(/.exec(detail ?? '')?.[1]
+  if (!key) return []
+  const columns = key.split(/,\s*(?![^(]*\))/).map((part) => {
+    const inner = /\(([a-z_][a-z0-9_]*)/i.exec(part)?.[1]
+    return (inner ?? part).replace(/::\w+/g, '').replace(/[()]/g, '').trim()
+  })
+  return columns
+    .filter((c) => c !== 'tenant_id' && /^[a-z_][a-z0-9_]*$/i.test(c))
+    .map((c) => c.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase()))
+}
+
 /** PostgreSQL errors a user's input can cause: they are 4xx, never 500. */
-function fromPostgres(e: { code?: unknown; message?: string }): { status: number; body: ApiError } | undefined {
+function fromPostgres(error: unknown): { status: number; body: ApiError } | undefined {
+  const e = postgresErrorIn(error)
+  if (!e) return undefined
   switch (e.code) {
     case '22P05': // untranslatable character (\u0000 in text)
     case '22021': // invalid byte sequence
@@ -33,8 +72,18 @@ function fromPostgres(e: { code?: unknown; message?: string }): { status: number
     case '22008': // datetime
     case '22P02': // invalid text representation
       return { status: 400, body: { code: 'invalid_input', message: 'The input contains a value the database cannot store' } }
-    case '23505':
-      return { status: 409, body: { code: 'conflict', message: 'A record with the same unique value already exists' } }
+    case '23505': {
+      const fields = uniqueKeyFields(e.detail)
+      const constraint = e.constraint ? ` (${e.constraint})` : ''
+      const message = fields.length
+        ? `${fields.join(', ')}: a record with the same ${fields.join(' and ')} already exists${constraint}`
+        : `A record with the same unique value already exists${constraint}`
+      const issues = fields.map((path) => ({ path, message: `already exists${constraint}` }))
+      return {
+        status: 409,
+        body: { code: 'conflict', message, ...(issues.length ? { issues } : {}) },
+      }
+    }
     case '23503':
       return { status: 409, body: { code: 'conflict', message: 'A referenced record does not exist or is still in use' } }
     default:
@@ -66,7 +115,7 @@ export function registerErrorHandler(app: FastifyInstance) {
       req.log.error({ err: error, issues: error.cause.issues }, 'response did not match its schema')
       return reply.status(500).send({ code: 'internal', message: 'Internal error', requestId })
     }
-    const pgMapped = fromPostgres(error as { code?: unknown })
+    const pgMapped = fromPostgres(error)
     if (pgMapped) return reply.status(pgMapped.status).send({ ...pgMapped.body, requestId })
     const status = error.statusCode ?? 500
     if (status >= 400 && status < 500) {
@@ -78,6 +127,8 @@ export function registerErrorHandler(app: FastifyInstance) {
     return reply.status(500).send({ code: 'internal', message: 'Internal error', requestId })
   })
   app.setNotFoundHandler((req, reply) =>
-    reply.status(404).send({ code: 'not_found', message: `Route ${req.method} ${req.url.split('?')[0]} not found`, requestId: String(req.id) }),
+    reply
+      .status(404)
+      .send({ code: 'not_found', message: `Route ${req.method} ${req.url.split('?')[0]} not found`, requestId: String(req.id) }),
   )
 }
