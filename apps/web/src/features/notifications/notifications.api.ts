@@ -37,3 +37,6 @@ export function useMarkRead() {
     },
   })
 }
+
+export const templatesKey = [...notificationsKey, 'templates'] as const
+export const deliveriesKey = [...notificationsKey, 'deliveries'] as const
