@@ -18,6 +18,7 @@ import { createTicketsModule, ticketFacts } from './modules/tickets/index.ts'
 import { createNotificationsModule } from './modules/notifications/index.ts'
 import { createWebhooksModule } from './modules/webhooks/index.ts'
 import { createSlaModule } from './modules/sla/index.ts'
+import { createSystemModule } from './modules/system/index.ts'
 
 export interface PlatformDeps {
   config: Config
@@ -60,6 +61,7 @@ export function createModules(platform: PlatformDeps) {
   const notifications = createNotificationsModule(deps, { tickets: ticketFacts })
   const webhooks = createWebhooksModule(deps, { createTicket: (tx, tenantId, input) => tickets.createTicket(tx, tenantId, input) })
   const sla = createSlaModule(deps)
+  const system = createSystemModule(deps)
   const routes: RoutesPlugin[] = [
     identity.routes,
     customers.routes,
@@ -69,6 +71,7 @@ export function createModules(platform: PlatformDeps) {
     webhooks.routes,
     tickets.routes,
     ...sla.routes,
+    system.routes,
   ]
   /** Reactions to domain events, run by the worker (see platform/events). */
   const listeners: EventListener[] = [...notifications.listeners, ...webhooks.listeners, ...sla.listeners]

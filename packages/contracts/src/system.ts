@@ -47,16 +47,14 @@ export const AuditVerifyResult = z.object({
 })
 export type AuditVerifyResult = z.infer<typeof AuditVerifyResult>
 
+/** A domain event one listener failed to handle on every attempt (this tenant's only). */
 export const DeadLetter = z.object({
-  kind: z.enum(['event', 'job']),
-  /** Event id (kind event) or job id (kind job). */
-  id: z.string(),
-  /** The listener (kind event) or the job's name (kind job). */
-  handler: z.string(),
-  /** The event type (kind event) or the job's name. */
+  eventId: z.string(),
+  listener: z.string(),
   type: z.string(),
+  /** `type:id` of the aggregate the event is about. */
   aggregate: z.string().nullable(),
-  attempts: z.number().int().nullable(),
+  attempts: z.number().int(),
   lastError: z.string().nullable(),
   at: z.string(),
 })

@@ -2,7 +2,7 @@
 // redelivery once the cause is fixed, and the backlog the metrics report.
 import { sql } from 'drizzle-orm'
 import type { Clock } from '../clock.ts'
-import { rows, type Database } from '../db/index.ts'
+import { rows, type Database, type DbOrTx } from '../db/index.ts'
 import { ts } from './delivery.ts'
 
 export interface DeadDelivery {
@@ -49,11 +49,15 @@ export async function listDeadDeliveries(database: Database, opts: { tenantId?: 
   }))
 }
 
-/** Puts dead deliveries back in line with fresh attempts (after the cause was fixed); returns how many. */
+/**
+ * Puts dead deliveries back in line with fresh attempts (after the cause was fixed); returns how many.
+ * `record` runs in the same transaction (the caller's audit entry).
+ */
 export async function redeliverDead(
   database: Database,
   clock: Clock,
   filter: { tenantId?: string; listener?: string; eventId?: string } = {},
+  record?: (tx: DbOrTx, count: number) => Promise<void>,
 ) {
   return database.transaction(async (tx) => {
     const revived = await rows<{ event_id: string }>(
@@ -67,6 +71,7 @@ export async function redeliverDead(
     )
     const ids = JSON.stringify([...new Set(revived.map((r) => r.event_id))])
     await tx.execute(sql`update outbox set delivered_at = null where id in (select (jsonb_array_elements_text(${ids}::jsonb))::uuid)`)
+    if (record) await record(tx, revived.length)
     return revived.length
   })
 }
