@@ -14,6 +14,7 @@ import { createCustomersModule, findContactsBy, findCustomerSummary } from './mo
 import { createDevicesModule, findDeviceSummary } from './modules/devices/index.ts'
 import { createDispatchModule } from './modules/dispatch/index.ts'
 import { createIdentityModule } from './modules/identity/index.ts'
+import { createPortalModule } from './modules/portal/index.ts'
 import { createTicketsModule, ticketFacts } from './modules/tickets/index.ts'
 import { createNotificationsModule } from './modules/notifications/index.ts'
 import { createWebhooksModule } from './modules/webhooks/index.ts'
@@ -60,8 +61,20 @@ export function createModules(platform: PlatformDeps) {
   })
   const notifications = createNotificationsModule(deps, { tickets: ticketFacts })
   const webhooks = createWebhooksModule(deps, { createTicket: (tx, tenantId, input) => tickets.createTicket(tx, tenantId, input) })
-  const sla = createSlaModule(deps)
+  const sla = createSlaModule(deps, {
+    contractTier: async (tx, _tenantId, t) =>
+      t.deviceId ? ((await findDeviceSummary(tx, t.deviceId, deps.clock.now()))?.activeContract?.slaTier ?? null) : null,
+    ticketActions: tickets.systemActions,
+  })
   const system = createSystemModule(deps)
+  const portal = createPortalModule(deps, {
+    findTenantBySlug: (slug) => identity.findTenantBySlug(slug),
+    findTenantById: (id) => identity.findTenantById(id),
+    findContacts: (tx, by) => findContactsBy(tx, by),
+    createCustomer: (tx, tenantId, { name, contact }) =>
+      customers.service.createAsSystem(tx, tenantId, { name, kind: 'individual', contacts: [{ ...contact, isPrimary: true }] }),
+    createTicket: (tx, tenantId, input, author) => tickets.createTicket(tx, tenantId, input, author),
+  })
   const routes: RoutesPlugin[] = [
     identity.routes,
     customers.routes,
@@ -69,6 +82,7 @@ export function createModules(platform: PlatformDeps) {
     dispatch.routes,
     notifications.routes,
     webhooks.routes,
+    portal.routes,
     tickets.routes,
     ...sla.routes,
     system.routes,
@@ -90,6 +104,8 @@ export function createModules(platform: PlatformDeps) {
     sla,
     authenticator: identity.authenticator,
     routes,
+    /** Routes outside /api (the embeddable form's script). */
+    rootRoutes: portal.rootRoutes,
     listeners,
     jobs,
     topics,

@@ -51,8 +51,8 @@ export const WebFormBody = z
     description: z.string().trim().min(1).max(5000),
     /** Honeypot: hidden from people; a filled value marks a robot. */
     website: z.string().max(500).optional(),
-    /** When the form was rendered (ms since epoch): a submission faster than a person can type is a robot. */
-    startedAt: z.number().int().positive(),
+    /** Signed by the server when it rendered the form: a submission faster than a person can type is a robot. */
+    formToken: z.string().min(10).max(200),
   })
   .refine((b) => b.email || b.mobile, { path: ['email'], message: 'give an email or a mobile number' })
 export type WebFormBody = z.infer<typeof WebFormBody>

@@ -29,6 +29,7 @@ export interface IdentityModule {
   /** Creates a tenant; 409 `tenant_exists` when the slug is taken. */
   createTenant: UsersService['createTenant']
   findTenantBySlug: UsersService['findTenantBySlug']
+  findTenantById(id: string): Promise<{ id: string; slug: string; name: string } | undefined>
   /** Creates a user as the system actor (CLI `create-user`, seed). */
   createUser: UsersService['createUser']
   findUserByEmail: UsersService['findUserByEmail']
@@ -122,6 +123,7 @@ export function createIdentityModule(deps: ModuleDeps, opts: IdentityOptions = {
     portalOtp,
     createTenant: users.createTenant,
     findTenantBySlug: users.findTenantBySlug,
+    findTenantById: (id) => identityRepository.findTenantById(deps.database.db, id),
     createUser: users.createUser,
     findUserByEmail: users.findUserByEmail,
     verifyCredentials: users.verifyCredentials,
