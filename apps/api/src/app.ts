@@ -37,6 +37,8 @@ export interface BuildAppOptions {
   database: Database
   authenticator: Authenticator
   routes: RoutesPlugin[]
+  /** Routes outside /api (e.g. the embeddable web form's script), registered before the web app. */
+  rootRoutes?: RoutesPlugin[]
   /** Extra readiness checks (the worker's health, etc.). */
   readiness?: () => Promise<Record<string, boolean>>
   /** A pino logger to share with the rest of the process. */
@@ -155,6 +157,7 @@ export async function buildApp(opts: BuildAppOptions) {
     },
     { prefix: '/api' },
   )
+  for (const plugin of opts.rootRoutes ?? []) await plugin(app as unknown as App)
 
   if (opts.serveWeb !== false && existsSync(join(webDist, 'index.html'))) {
     await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false, index: false })

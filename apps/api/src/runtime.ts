@@ -80,6 +80,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         database,
         authenticator: modules.authenticator,
         routes: [...modules.routes, realtimeRoutes(hub, { publicUrl: opts.config.PUBLIC_URL })],
+        rootRoutes: modules.rootRoutes,
         logger: log,
         clock: opts.clock,
         metrics: (registry) => registerBacklogMetrics(registry, { database, jobs: jobs! }),
