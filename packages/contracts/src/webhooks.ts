@@ -151,8 +151,15 @@ export type CreateInboundSourceBody = z.input<typeof CreateInboundSourceBody>
 export const UpdateInboundSourceBody = CreateInboundSourceBody.partial()
 export const InboundSourceWithSecret = z.object({ source: InboundSource, secret: z.string() })
 
-/** POST /inbound/:id/test: what the mapping makes of a sample document (nothing is created). */
-export const InboundTestBody = z.object({ document: z.record(z.string(), z.unknown()) })
+/**
+ * POST /inbound-sources/:id/test: what the mapping makes of a sample document (nothing is created). `mapping`
+ * and `defaultPriority`, when given, replace the saved ones: the editor previews changes before saving them.
+ */
+export const InboundTestBody = z.object({
+  document: z.record(z.string(), z.unknown()),
+  mapping: InboundMapping.optional(),
+  defaultPriority: TicketPriority.optional(),
+})
 export const InboundTicketDraft = z.object({
   subject: z.string(),
   description: z.string(),

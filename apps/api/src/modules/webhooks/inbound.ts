@@ -171,9 +171,15 @@ export function createInbound(deps: ModuleDeps, box: SecretBox, createTicket: Ti
     },
 
     /** What the source's mapping makes of a sample document (nothing is created). */
-    async test(ctx: RequestContext, id: string, document: unknown) {
+    /** What the source's mapping (or an unsaved one to preview) makes of a sample document; nothing is created. */
+    async test(
+      ctx: RequestContext,
+      id: string,
+      document: unknown,
+      unsaved: { mapping?: InboundMapping; defaultPriority?: TicketPriority } = {},
+    ) {
       const s = await database.withTenant(ctx.actor.tenantId, (tx) => find(tx, id))
-      return mapDocument(s.mapping, s.defaultPriority, document)
+      return mapDocument(unsaved.mapping ?? s.mapping, unsaved.defaultPriority ?? s.defaultPriority, document)
     },
 
     /**

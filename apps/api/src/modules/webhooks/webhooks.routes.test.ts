@@ -250,6 +250,19 @@ describe('inbound webhooks', () => {
       w.admin.post(`/api/webhooks/inbound-sources/${source.id}/test`, { document: doc }),
     )
     expect(draft).toMatchObject({ subject: '订单 TM20260506001 售后：屏幕不亮', priority: 'P2', requesterEmail: null })
+    // the editor previews an unsaved mapping: the saved one is not changed by it
+    const unsaved = await ok<{ subject: string; priority: string; tags: string[] }>(
+      w.admin.post(`/api/webhooks/inbound-sources/${source.id}/test`, {
+        document: doc,
+        mapping: { subject: '售后 {{order.id}}', priority: '{{nothing.here}}', tags: ['电商'] },
+        defaultPriority: 'P1',
+      }),
+    )
+    expect(unsaved).toMatchObject({ subject: '售后 TM20260506001', priority: 'P1', tags: ['电商'] })
+    const bad = await w.admin.post(`/api/webhooks/inbound-sources/${source.id}/test`, { document: doc, mapping: { subject: '' } })
+    expect(bad.statusCode).toBe(400)
+    expect(JSON.stringify(bad.json())).toContain('mapping.subject')
+    expect(await ok(w.admin.post(`/api/webhooks/inbound-sources/${source.id}/test`, { document: doc }))).toEqual(draft)
 
     const url = `/api/webhooks/inbound/${source.id}`
     const first = await rt.app.inject({ method: 'POST', url, payload: raw, headers: sign(secret, raw, rt.clock.now()) })

@@ -176,13 +176,13 @@ export function webhookRoutes(subscriptions: SubscriptionService, inbound: Inbou
         config: manage,
         schema: {
           tags,
-          summary: 'What the mapping makes of a sample document (nothing is created)',
+          summary: 'What the mapping (saved, or the unsaved one given) makes of a sample document (nothing is created)',
           params: IdParams,
           body: InboundTestBody,
           response: { 200: InboundTicketDraft },
         },
       },
-      async (req) => inbound.test(contextOf(req), req.params.id, req.body.document),
+      async (req) => inbound.test(contextOf(req), req.params.id, req.body.document, req.body),
     )
 
     app.post(
