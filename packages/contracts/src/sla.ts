@@ -145,11 +145,30 @@ export const SlaEscalationRule = z
     /** Which target's warning/breach; `any` for all. */
     target: z.union([SlaTargetKind, z.literal('any')]).default('any'),
     action: SlaEscalationAction,
-    /** For reassign_queue. */
+    /** For reassign_queue (and, for raise_tier, the next tier's queue; null keeps the ticket's). */
     queueId: z.uuid().nullable().default(null),
+    /** For raise_priority: one step up per escalation, never above this. */
+    maxPriority: TicketPriority.default('P1'),
   })
   .refine((r) => r.action !== 'reassign_queue' || r.queueId !== null, { message: 'reassign_queue needs a queueId', path: ['queueId'] })
 export type SlaEscalationRule = z.infer<typeof SlaEscalationRule>
+export type SlaEscalationRuleInput = z.input<typeof SlaEscalationRule>
+
+/** An escalation action carried out on a ticket (once per clock, cycle, threshold and action). */
+export const SlaEscalation = z.object({
+  id: z.uuid(),
+  ticketId: z.uuid(),
+  target: SlaTargetKind,
+  cycle: z.number().int(),
+  trigger: z.enum(['warning', 'breach']),
+  action: SlaEscalationAction,
+  /** skipped: nothing to do (already at the top tier / priority, ticket finished, no supervisor, queue inactive). */
+  outcome: z.enum(['done', 'skipped']),
+  detail: z.record(z.string(), z.unknown()),
+  createdAt: z.iso.datetime(),
+})
+export type SlaEscalation = z.infer<typeof SlaEscalation>
+export const SlaEscalationList = z.object({ items: z.array(SlaEscalation) })
 
 /**
  * Compensation on breach (赔付), computed when the breached target stops:

@@ -3,13 +3,14 @@
 import type { EventListener } from '../../platform/events/types.ts'
 import type { JobDefinition } from '../../platform/jobs/types.ts'
 import type { ModuleDeps } from '../../modules.ts'
+import type { TicketSystemActions } from '../tickets/index.ts'
 import { createCalendarLoader } from './calendar-loader.ts'
 import { createCalendarService } from './calendars.service.ts'
 import { createCaseService } from './cases.service.ts'
 import { createCompensation } from './compensation.ts'
 import { createCreditService } from './credits.service.ts'
 import { createClockEngine } from './engine.ts'
-import { createEscalation } from './escalation.ts'
+import { createEscalation, escalationListener } from './escalation.ts'
 import { createPolicyService } from './policies.service.ts'
 import { slaConfigRoutes } from './sla-config.routes.ts'
 import { slaStateRoutes } from './sla-state.routes.ts'
@@ -28,6 +29,8 @@ const INLINE_LIMIT = 1000
 export interface SlaModuleOptions {
   /** The SLA tier of a service contract covering a ticket's device (from the devices module), if wired. */
   contractTier?: TicketClockDeps['contractTier']
+  /** The tickets module's system actions: escalation rules are carried out with them (requests only, without). */
+  ticketActions?: TicketSystemActions
 }
 
 export function createSlaModule(deps: ModuleDeps, opts: SlaModuleOptions = {}) {
@@ -102,6 +105,7 @@ export function createSlaModule(deps: ModuleDeps, opts: SlaModuleOptions = {}) {
       ],
       handle: (event) => tickets.apply(event),
     },
+    ...(opts.ticketActions ? [escalationListener(deps, opts.ticketActions)] : []),
   ]
 
   const str = (v: unknown, name: string) => {

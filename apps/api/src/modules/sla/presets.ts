@@ -24,9 +24,9 @@ const policy = (p: Omit<Partial<CreateSlaPolicyBody>, 'targets'> & Pick<CreateSl
   warningFraction: 0.8,
   pauseStatuses: ['pending_customer'],
   escalations: [
-    { on: 'warning', target: 'any', action: 'notify_supervisor', queueId: null },
-    { on: 'breach', target: 'any', action: 'notify_supervisor', queueId: null },
-    { on: 'breach', target: 'resolution', action: 'raise_tier', queueId: null },
+    { on: 'warning', target: 'any', action: 'notify_supervisor', queueId: null, maxPriority: 'P1' },
+    { on: 'breach', target: 'any', action: 'notify_supervisor', queueId: null, maxPriority: 'P1' },
+    { on: 'breach', target: 'resolution', action: 'raise_tier', queueId: null, maxPriority: 'P1' },
   ],
   compensation: null,
   active: true,

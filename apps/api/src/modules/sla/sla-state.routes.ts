@@ -22,6 +22,7 @@ import {
   IdParams,
   PutCreditAccountBody,
   SlaCustomerParams,
+  SlaEscalationList,
   TicketSla,
   TicketSlaList,
   TicketSlaQuery,
@@ -65,6 +66,19 @@ export function slaStateRoutes(tickets: TicketSlaService, credits: CreditService
         },
       },
       async (req) => tickets.forTicket(contextOf(req), req.params.ticketId),
+    )
+    app.get(
+      '/sla/tickets/:ticketId/escalations',
+      {
+        config: { access: { permission: 'tickets.read' } },
+        schema: {
+          tags,
+          summary: 'Escalation actions carried out on a ticket (warning / breach rules of its policy)',
+          params: TicketParams,
+          response: { 200: SlaEscalationList },
+        },
+      },
+      async (req) => ({ items: await tickets.escalations(contextOf(req), req.params.ticketId) }),
     )
     app.get(
       '/sla/at-risk',

@@ -1,5 +1,14 @@
 // Rows → DTOs (contracts). No I/O.
-import type { Compensation, Complaint, CustomerCredit, Dispute, SlaCalendar, SlaClock, SlaPolicy } from '@aftercare/contracts'
+import {
+  SlaEscalationRule,
+  type Compensation,
+  type Complaint,
+  type CustomerCredit,
+  type Dispute,
+  type SlaCalendar,
+  type SlaClock,
+  type SlaPolicy,
+} from '@aftercare/contracts'
 import type {
   CalendarDayRow,
   CalendarRow,
@@ -40,7 +49,8 @@ export function toPolicyDto(row: PolicyRow): SlaPolicy {
     warningFraction: row.warningFraction,
     pauseStatuses: row.pauseStatuses,
     targets: row.targets,
-    escalations: row.escalations,
+    // rules saved before maxPriority existed read with its default
+    escalations: row.escalations.map((r) => SlaEscalationRule.parse(r)),
     compensation: row.compensation,
     active: row.active,
     preset: row.preset,

@@ -10,7 +10,7 @@ import type { Database } from '../../platform/db/index.ts'
 import { createOutboxDelivery, type OutboxDelivery } from '../../platform/events/delivery.ts'
 import { createJobQueue, type JobQueue } from '../../platform/jobs/job-queue.ts'
 import { createRealtimePublisher } from '../../platform/realtime/publisher.ts'
-import { signIn } from '../../test/factories.ts'
+import { loginAs, signIn } from '../../test/factories.ts'
 import { createTestRuntime, openTestDatabase, testConfig, type TestRuntime } from '../../test/harness.ts'
 import { buildTicketWorld, ok, type TicketWorld } from '../tickets/tickets.fixtures.ts'
 
@@ -114,6 +114,20 @@ async function scenario(rt: TestRuntime, world: TicketWorld, workers: Worker[]) 
     [t.id],
   )
   expect(esc[0]!.n).toBe(2)
+  // …and carried out once each: the supervisor is @mentioned on the warning and on the breach.
+  const carried = await rt.database.query<{ trigger: string; action: string; outcome: string }>(
+    `select trigger, action, outcome from sla_escalations where ticket_id = $1 order by trigger`,
+    [t.id],
+  )
+  expect(carried).toEqual([
+    { trigger: 'breach', action: 'notify_supervisor', outcome: 'done' },
+    { trigger: 'warning', action: 'notify_supervisor', outcome: 'done' },
+  ])
+  const mentions = await rt.database.query<{ n: number }>(
+    `select count(*)::int as n from outbox where aggregate_id = $1 and type = 'ticket.mentioned'`,
+    [t.id],
+  )
+  expect(mentions[0]!.n).toBe(2)
 }
 
 describe('SLA with the real worker (embedded database, one worker)', () => {
@@ -123,6 +137,7 @@ describe('SLA with the real worker (embedded database, one worker)', () => {
   beforeAll(async () => {
     rt = await createTestRuntime({ clock: base, config: { LOGIN_RATE_LIMIT_PER_MINUTE: '100000' } })
     world = await buildTicketWorld(rt)
+    await loginAs(rt, world.tenant, 'supervisor')
     worker = await startWorker(rt, world.tenant.id, rt.database, false)
   })
   afterAll(async () => {
@@ -142,6 +157,7 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)('SLA with two workers on Postgre
   beforeAll(async () => {
     rt = await createTestRuntime({ clock: base, config: { LOGIN_RATE_LIMIT_PER_MINUTE: '100000' } })
     world = await buildTicketWorld(rt)
+    await loginAs(rt, world.tenant, 'supervisor')
     for (let i = 0; i < 2; i++) workers.push(await startWorker(rt, world.tenant.id, await openTestDatabase(), true))
   })
   afterAll(async () => {

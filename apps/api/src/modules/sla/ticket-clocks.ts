@@ -4,7 +4,7 @@
 // default) pauses them, leaving it resumes them; resolved / closed / cancelled stop them; a reopen
 // resumes resolution; an agent's public reply stops first response and (re)starts next update;
 // a priority change re-selects the policy and re-reads the clocks with the new targets.
-import type { CustomerTier, SlaTargetKind, TicketEventPayload, TicketStatus } from '@aftercare/contracts'
+import { CustomerTier, type SlaTargetKind, type TicketEventPayload, type TicketStatus } from '@aftercare/contracts'
 import type { AuditLog } from '../../platform/audit/audit-log.ts'
 import type { DbOrTx } from '../../platform/db/index.ts'
 import { findCustomerSummary } from '../customers/index.ts'
@@ -21,15 +21,18 @@ const KINDS: readonly SlaTargetKind[] = ['first_response', 'next_update', 'resol
 export interface TicketClockDeps {
   engine: ClockEngine
   audit: AuditLog
-  /** The SLA tier of a service contract covering the ticket's device, when there is one. */
-  contractTier?: (
-    tx: DbOrTx,
-    tenantId: string,
-    ticket: { customerId: string | null; deviceId: string | null },
-  ) => Promise<CustomerTier | null>
+  /** The SLA tier of a service contract covering the ticket's device today, when there is one. */
+  contractTier?: (tx: DbOrTx, tenantId: string, ticket: { customerId: string | null; deviceId: string | null }) => Promise<string | null>
 }
 
-export function createTicketClocks({ engine, audit, contractTier }: TicketClockDeps) {
+export function createTicketClocks({ engine, audit, contractTier: contractTierOf }: TicketClockDeps) {
+  /** A tier the policies know, or null (no contract, or a tier this version does not know). */
+  async function contractTier(tx: DbOrTx, tenantId: string, t: { customerId: string | null; deviceId: string | null }) {
+    if (!contractTierOf || !t.deviceId) return null
+    const tier = CustomerTier.safeParse(await contractTierOf(tx, tenantId, t))
+    return tier.success ? tier.data : null
+  }
+
   const pausesIn = (policy: PolicyRow | null, status: string) =>
     (policy?.pauseStatuses ?? ['pending_customer']).includes(status as 'pending_customer')
 
@@ -40,7 +43,8 @@ export function createTicketClocks({ engine, audit, contractTier }: TicketClockD
   async function choosePolicy(tx: DbOrTx, t: Pick<SlaTicketRow, 'priority' | 'customerTier' | 'contractTier' | 'categoryId' | 'typeId'>) {
     return selectPolicy(await policyRepository.active(tx), {
       priority: t.priority,
-      tiers: [t.customerTier, t.contractTier],
+      customerTier: t.customerTier,
+      contractTier: t.contractTier,
       categoryId: t.categoryId,
       typeId: t.typeId,
     })
@@ -101,7 +105,7 @@ export function createTicketClocks({ engine, audit, contractTier }: TicketClockD
   /** Remembers a ticket, chooses its policy and starts its clocks (once). */
   async function register(tx: DbOrTx, row: SlaTicketRow, now: Date): Promise<ClockRow[]> {
     await ensureSlaDefaults(tx, row.tenantId, now, audit)
-    row.contractTier = contractTier ? await contractTier(tx, row.tenantId, { customerId: row.customerId, deviceId: row.deviceId }) : null
+    row.contractTier = await contractTier(tx, row.tenantId, { customerId: row.customerId, deviceId: row.deviceId })
     if (!(await ticketRepository.insertOnce(tx, row))) return []
     const policy = await choosePolicy(tx, row)
     if (!policy) return []
@@ -217,7 +221,7 @@ export function createTicketClocks({ engine, audit, contractTier }: TicketClockD
         deviceId: s.deviceId,
         customerTier: customer?.tier ?? loaded.t.customerTier,
       }
-      t.contractTier = contractTier ? await contractTier(tx, tenantId, { customerId: t.customerId, deviceId: t.deviceId }) : null
+      t.contractTier = await contractTier(tx, tenantId, { customerId: t.customerId, deviceId: t.deviceId })
       await ticketRepository.update(tx, t.ticketId, {
         categoryId: t.categoryId,
         typeId: t.typeId,

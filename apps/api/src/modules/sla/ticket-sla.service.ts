@@ -4,11 +4,13 @@ import {
   ticketEvents,
   type AtRiskItem,
   type SlaClock,
+  type SlaEscalation,
   type SlaSummaryState,
   type TicketEventType,
   type TicketSla,
 } from '@aftercare/contracts'
-import type { DbOrTx } from '../../platform/db/index.ts'
+import { sql } from 'drizzle-orm'
+import { rows, type DbOrTx } from '../../platform/db/index.ts'
 import { NotFoundError } from '../../platform/errors.ts'
 import { processedOnce } from '../../platform/events/idempotency.ts'
 import type { DeliveredEvent } from '../../platform/events/types.ts'
@@ -136,6 +138,36 @@ export function createTicketSlaService({ database, clock, realtime, log, calenda
         )
         const order = new Map(ticketIds.map((id, i) => [id, i]))
         return (await readMany(tx, tickets, clocks, clock.now())).sort((a, b) => order.get(a.ticketId)! - order.get(b.ticketId)!)
+      })
+    },
+
+    /** The escalation actions carried out on a ticket, oldest first (404 when the actor may not see its SLA). */
+    async escalations(ctx: RequestContext, ticketId: string): Promise<SlaEscalation[]> {
+      return database.withTenant(ctx.actor.tenantId, async (tx) => {
+        const [t] = await ticketRepository.findMany(tx, [ticketId])
+        if (!t || !canSeeTicketSla(ctx.actor, t)) throw new NotFoundError('ticket SLA', ticketId)
+        const found = await rows<{
+          id: string
+          ticket_id: string
+          target: SlaEscalation['target']
+          cycle: number
+          trigger: SlaEscalation['trigger']
+          action: SlaEscalation['action']
+          outcome: SlaEscalation['outcome']
+          detail: Record<string, unknown>
+          created_at: Date | string
+        }>(tx, sql`select * from sla_escalations where ticket_id = ${ticketId} order by created_at, id`)
+        return found.map((r) => ({
+          id: r.id,
+          ticketId: r.ticket_id,
+          target: r.target,
+          cycle: r.cycle,
+          trigger: r.trigger,
+          action: r.action,
+          outcome: r.outcome,
+          detail: r.detail,
+          createdAt: new Date(r.created_at).toISOString(),
+        }))
       })
     },
 
