@@ -2,7 +2,9 @@
 // organisation, language and user menu.
 import type { Permission } from '@aftercare/contracts'
 import {
+  AlertOutlined,
   AppstoreOutlined,
+  AuditOutlined,
   BookOutlined,
   CarOutlined,
   ContactsOutlined,
@@ -53,6 +55,8 @@ function useNav(): { main: NavItem[]; admin: NavItem[] } {
     admin: [
       { path: '/admin/users', label: t('nav.users'), icon: <UserOutlined />, permission: 'users.read' },
       { path: '/admin/teams', label: t('nav.teams'), icon: <TeamOutlined />, permission: 'users.read' },
+      { path: '/admin/audit', label: t('nav.auditLog'), icon: <AuditOutlined />, permission: 'audit.read' },
+      { path: '/admin/dead-letters', label: t('nav.deadLetters'), icon: <AlertOutlined />, permission: 'tenant.manage' },
       { path: '/admin/tickets', label: t('nav.ticketConfig'), icon: <ProfileOutlined />, permission: 'tickets.configure' },
     ],
   }

@@ -97,6 +97,8 @@ export const routes: RouteObject[] = [
           page('profile', profile),
           page('admin/users', async () => (await import('../features/admin/UsersPage.tsx')).UsersPage, 'users.read'),
           page('admin/teams', async () => (await import('../features/admin/TeamsPage.tsx')).TeamsPage, 'users.read'),
+          page('admin/audit', async () => (await import('../features/system/AuditLogPage.tsx')).AuditLogPage, 'audit.read'),
+          page('admin/dead-letters', async () => (await import('../features/system/DeadLettersPage.tsx')).DeadLettersPage, 'tenant.manage'),
           page(
             'admin/tickets',
             async () => (await import('../features/tickets/config/TicketConfigPage.tsx')).TicketConfigPage,

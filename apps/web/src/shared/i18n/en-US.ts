@@ -3,6 +3,7 @@ import type { Catalog } from './zh-CN.ts'
 import { customerErrorsEnUS, customersEnUS } from './customers.en-US.ts'
 import { notificationErrorsEnUS, notificationsEnUS } from './notifications.en-US.ts'
 import { portalErrorsEnUS, portalEnUS } from './portal.en-US.ts'
+import { systemEnUS } from './system.en-US.ts'
 import { ticketErrorsEnUS, ticketsEnUS } from './tickets.en-US.ts'
 
 export const enUS: Catalog = {
@@ -10,6 +11,7 @@ export const enUS: Catalog = {
   ...customersEnUS,
   ...notificationsEnUS,
   ...portalEnUS,
+  ...systemEnUS,
   app: {
     name: 'Aftercare Service',
     footer: 'Aftercare · open-source after-sales service platform',
@@ -45,6 +47,8 @@ export const enUS: Catalog = {
     users: 'Users',
     teams: 'Teams',
     ticketConfig: 'Ticket configuration',
+    auditLog: 'Audit log',
+    deadLetters: 'Failed deliveries',
     profile: 'My profile',
   },
   auth: {

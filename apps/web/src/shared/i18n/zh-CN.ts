@@ -2,12 +2,14 @@
 import { customerErrorsZhCN, customersZhCN } from './customers.zh-CN.ts'
 import { notificationErrorsZhCN, notificationsZhCN } from './notifications.zh-CN.ts'
 import { portalErrorsZhCN, portalZhCN } from './portal.zh-CN.ts'
+import { systemZhCN } from './system.zh-CN.ts'
 import { ticketErrorsZhCN, ticketsZhCN } from './tickets.zh-CN.ts'
 export const zhCN = {
   ...ticketsZhCN,
   ...customersZhCN,
   ...notificationsZhCN,
   ...portalZhCN,
+  ...systemZhCN,
   app: {
     name: 'Aftercare 售后服务',
     footer: 'Aftercare · 开源售后服务平台',
@@ -43,6 +45,8 @@ export const zhCN = {
     users: '用户管理',
     teams: '团队管理',
     ticketConfig: '工单配置',
+    auditLog: '审计日志',
+    deadLetters: '投递失败',
     profile: '个人设置',
   },
   auth: {

@@ -1,0 +1,42 @@
+// English — the audit log and dead letters (merged into en-US.ts).
+import type { systemZhCN } from './system.zh-CN.ts'
+
+export const systemEnUS: typeof systemZhCN = {
+  audit: {
+    title: 'Audit log',
+    verify: 'Verify hash chain',
+    verifyOk: 'The hash chain is intact: {{sealed}} entries verified; nothing edited, deleted, inserted or reordered.',
+    verifyPending: '{{count}} new entries are waiting to be sealed and will join the chain shortly.',
+    verifyBroken: 'The hash chain breaks at position {{seq}} (entry ID {{id}}): that entry or its neighbours were changed.',
+    actionPlaceholder: 'Action, e.g. ticket.created or ticket.',
+    entityTypePlaceholder: 'Record type, e.g. ticket',
+    entityIdPlaceholder: 'Record ID',
+    none: 'No audit entries match',
+    time: 'Time',
+    actor: 'Actor',
+    action: 'Action',
+    entity: 'Record',
+    seq: 'Chain #',
+    unsealed: 'Not sealed yet',
+    requestId: 'Request ID',
+    ip: 'IP address',
+    before: 'Before',
+    after: 'After',
+    actorTypes: { user: 'User', token: 'API token', system: 'System', customer: 'Customer', anonymous: 'Anonymous' },
+  },
+  deadLetters: {
+    title: 'Failed deliveries',
+    hint: 'These events still failed after every retry (a mail server refusing, a wrong webhook URL …). Fix the cause, then deliver them again.',
+    none: 'No failed deliveries',
+    at: 'Occurred',
+    type: 'Event',
+    listener: 'Handler',
+    aggregate: 'Record',
+    attempts: 'Attempts',
+    lastError: 'Last error',
+    redeliver: 'Deliver again',
+    redeliverAll: 'Deliver all again',
+    redeliverAllConfirm: 'Deliver all {{count}} events again?',
+    redelivered: '{{count}} events queued for delivery again',
+  },
+}
