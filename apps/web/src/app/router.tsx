@@ -104,6 +104,11 @@ export const routes: RouteObject[] = [
             async () => (await import('../features/tickets/config/TicketConfigPage.tsx')).TicketConfigPage,
             'tickets.configure',
           ),
+          page(
+            'admin/web-form',
+            async () => (await import('../features/portal/WebFormSnippetPage.tsx')).WebFormSnippetPage,
+            'tickets.configure',
+          ),
           { path: '*', element: <NotFoundPage /> },
         ],
       },
