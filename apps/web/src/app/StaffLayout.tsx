@@ -9,6 +9,7 @@ import {
   CarOutlined,
   ContactsOutlined,
   DashboardOutlined,
+  GlobalOutlined,
   InboxOutlined,
   LineChartOutlined,
   ProfileOutlined,
@@ -58,6 +59,7 @@ function useNav(): { main: NavItem[]; admin: NavItem[] } {
       { path: '/admin/audit', label: t('nav.auditLog'), icon: <AuditOutlined />, permission: 'audit.read' },
       { path: '/admin/dead-letters', label: t('nav.deadLetters'), icon: <AlertOutlined />, permission: 'tenant.manage' },
       { path: '/admin/tickets', label: t('nav.ticketConfig'), icon: <ProfileOutlined />, permission: 'tickets.configure' },
+      { path: '/admin/web-form', label: t('webForm.title'), icon: <GlobalOutlined />, permission: 'tickets.configure' },
     ],
   }
 }
