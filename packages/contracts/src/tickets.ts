@@ -678,3 +678,66 @@ export type TicketEventPayload<T extends TicketEventType> = z.infer<(typeof tick
  * lists) as a RealtimeDomainEvent `{ id, type, aggregateType: 'ticket', aggregateId: ticketId }`;
  * refetch the ticket or list on it.
  */
+
+// ─── macros (宏): saved replies with variables and optional actions ───
+
+/** The variables a macro body may use, as `{{name}}`. */
+export const macroVariables = [
+  'customer.name',
+  'ticket.number',
+  'ticket.subject',
+  'ticket.priority',
+  'requester.name',
+  'agent.name',
+  'assignee.name',
+] as const
+export type MacroVariable = (typeof macroVariables)[number]
+
+/** The statuses a macro may set: those needing no resolution notes (the macro's name is the reason). */
+export const MacroStatus = z.enum(['in_progress', 'pending_customer', 'pending_parts', 'pending_third_party'])
+
+export const TicketMacroActions = z.object({
+  status: MacroStatus.optional(),
+  addTags: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
+  queueId: z.uuid().optional(),
+})
+export type TicketMacroActions = z.infer<typeof TicketMacroActions>
+
+export const TicketMacro = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  body: z.string(),
+  actions: TicketMacroActions,
+  /** Shared by the desk (managed with tickets.configure), or personal (only the owner sees it). */
+  shared: z.boolean(),
+  ownerId: z.uuid().nullable(),
+  updatedAt: z.iso.datetime(),
+  version: z.number().int(),
+})
+export type TicketMacro = z.infer<typeof TicketMacro>
+export const TicketMacroList = z.object({ items: z.array(TicketMacro) })
+
+export const CreateTicketMacroBody = z.object({
+  name: Line(100),
+  /** Text with `{{variable}}` placeholders (see macroVariables); an unknown one answers 422 naming it. */
+  body: z.string().trim().min(1).max(10000),
+  actions: TicketMacroActions.default({}),
+  shared: z.boolean().default(false),
+})
+export type CreateTicketMacroBody = z.input<typeof CreateTicketMacroBody>
+export const UpdateTicketMacroBody = z.object({
+  name: Line(100).optional(),
+  body: z.string().trim().min(1).max(10000).optional(),
+  actions: TicketMacroActions.optional(),
+})
+export type UpdateTicketMacroBody = z.input<typeof UpdateTicketMacroBody>
+
+/** A macro rendered for one ticket: the text to put in the reply box, and the actions it would apply. */
+export const RenderedMacro = z.object({
+  macroId: z.uuid(),
+  body: z.string(),
+  actions: TicketMacroActions,
+})
+export type RenderedMacro = z.infer<typeof RenderedMacro>
+
+export const MacroParams = z.object({ id: z.uuid(), macroId: z.uuid() })

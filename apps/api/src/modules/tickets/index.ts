@@ -4,6 +4,7 @@
 import type { RoutesPlugin } from '../../app.ts'
 import type { SupportTier, TicketPriority } from '@aftercare/contracts'
 import type { DbOrTx } from '../../platform/db/index.ts'
+import { nameUniqueConstraint } from '../../platform/http/error-handler.ts'
 import type { TopicAuthorizer } from '../../platform/realtime/types.ts'
 import type { ModuleDeps } from '../../modules.ts'
 import type { NewTicketInput } from './create.ts'
@@ -132,6 +133,12 @@ export interface TicketSystemActions {
 const FINISHED = ['resolved', 'closed', 'cancelled']
 const PRIORITIES: readonly TicketPriority[] = ['P0', 'P1', 'P2', 'P3', 'P4']
 const NEXT_TIER: Record<SupportTier, SupportTier | undefined> = { L1: 'L2', L2: 'L3', L3: undefined }
+
+// what a duplicate answers (409) names, when the database's unique index catches it
+nameUniqueConstraint('ticket_macros_owner_name', ['name'])
+nameUniqueConstraint('ticket_types_tenant_id_code_key', ['code'])
+nameUniqueConstraint('ticket_queues_tenant_name', ['name'])
+nameUniqueConstraint('ticket_categories_sibling_name', ['name'])
 
 export function createTicketsModule(deps: ModuleDeps, neighbours: TicketNeighbours): TicketsModule {
   const service = createTicketService({ ...deps, neighbours })

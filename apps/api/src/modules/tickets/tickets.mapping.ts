@@ -6,6 +6,7 @@ import type {
   TicketAttachment,
   TicketCategory,
   TicketListItem,
+  TicketMacro,
   TicketMessage,
   TicketQueue,
   TicketSettings,
@@ -21,6 +22,7 @@ import type { TicketDetail } from './tickets.service.ts'
 import type {
   TicketAttachmentRow,
   TicketCategoryRow,
+  TicketMacroRow,
   TicketSettingsRow,
   TicketTimelineRow,
   TicketTypeRow,
@@ -166,4 +168,15 @@ export const toViewDto = (v: TicketViewRow): SavedView => ({
   sort: v.sort as SavedView['sort'],
   order: v.sortOrder,
   createdAt: v.createdAt.toISOString(),
+})
+
+export const toMacroDto = (m: TicketMacroRow): TicketMacro => ({
+  id: m.id,
+  name: m.name,
+  body: m.body,
+  actions: m.actions,
+  shared: m.ownerId === null,
+  ownerId: m.ownerId,
+  updatedAt: m.updatedAt.toISOString(),
+  version: m.version,
 })

@@ -2,6 +2,12 @@
 import {
   AddMessageBody,
   AssignTicketBody,
+  CreateTicketMacroBody,
+  MacroParams,
+  RenderedMacro,
+  TicketMacro,
+  TicketMacroList,
+  UpdateTicketMacroBody,
   BulkTicketBody,
   BulkTicketResult,
   ConfirmTicketBody,
@@ -39,12 +45,13 @@ import { z } from 'zod'
 import type { App } from '../../app.ts'
 import { contextOf, type Access } from '../../platform/http/access.ts'
 import { ifMatchVersion, setEtag } from '../../platform/http/concurrency.ts'
-import { toAttachmentDto, toMessageDto, toTicketDto, toTicketListItem, toTimelineDto, toViewDto } from './tickets.mapping.ts'
+import { toAttachmentDto, toMacroDto, toMessageDto, toTicketDto, toTicketListItem, toTimelineDto, toViewDto } from './tickets.mapping.ts'
 import type { TicketDetail, TicketService } from './tickets.service.ts'
 
 const tags = ['tickets']
 const read: { access: Access } = { access: { permission: 'tickets.read' } }
 const write: { access: Access } = { access: { permission: 'tickets.write' } }
+const reply: { access: Access } = { access: { permission: 'tickets.reply' } }
 
 export function ticketRoutes(tickets: TicketService) {
   const send = (reply: FastifyReply, row: TicketDetail, viewerId: string, status = 200) => {
@@ -68,6 +75,40 @@ export function ticketRoutes(tickets: TicketService) {
     app.get('/tickets/agents', { config: read, schema: { tags, response: { 200: TicketAgentList } } }, async (req) => ({
       items: await tickets.agents.list(contextOf(req)),
     }))
+    app.get('/tickets/macros', { config: read, schema: { tags, response: { 200: TicketMacroList } } }, async (req) => ({
+      items: (await tickets.macros.list(contextOf(req))).map(toMacroDto),
+    }))
+    app.post(
+      '/tickets/macros',
+      { config: reply, schema: { tags, body: CreateTicketMacroBody, response: { 201: TicketMacro } } },
+      async (req, res) => res.status(201).send(toMacroDto(await tickets.macros.create(contextOf(req), req.body))),
+    )
+    app.patch(
+      '/tickets/macros/:id',
+      { config: reply, schema: { tags, params: IdParams, body: UpdateTicketMacroBody, response: { 200: TicketMacro } } },
+      async (req) => toMacroDto(await tickets.macros.update(contextOf(req), req.params.id, req.body)),
+    )
+    app.delete('/tickets/macros/:id', { config: reply, schema: { tags, params: IdParams, response: { 200: Ok } } }, async (req) => {
+      await tickets.macros.remove(contextOf(req), req.params.id)
+      return { ok: true as const }
+    })
+    app.post(
+      '/tickets/:id/macros/:macroId/render',
+      { config: read, schema: { tags, params: MacroParams, response: { 200: RenderedMacro } } },
+      async (req) => tickets.macros.render(contextOf(req), req.params.id, req.params.macroId),
+    )
+    app.post(
+      '/tickets/:id/macros/:macroId/apply',
+      { config: write, schema: { tags, params: MacroParams, response: { 200: Ticket } } },
+      async (req, res) => {
+        const ctx = contextOf(req)
+        return send(
+          res,
+          await tickets.detail(ctx, await tickets.macros.apply(ctx, req.params.id, req.params.macroId, ifMatchVersion(req))),
+          ctx.actor.userId,
+        )
+      },
+    )
     app.get(
       '/tickets/similar',
       { config: read, schema: { tags, querystring: SimilarTicketsQuery, response: { 200: SimilarTickets } } },

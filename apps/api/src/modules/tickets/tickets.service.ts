@@ -10,6 +10,7 @@ import { createTicketConversation } from './conversation.ts'
 import { createTicketCreation } from './create.ts'
 import { createTicketLifecycle } from './lifecycle.ts'
 import { createTicketFinder } from './list.ts'
+import { createTicketMacros } from './macros.ts'
 import { createTicketRelations } from './merge.ts'
 import { createTicketConfigService } from './ticket-config.service.ts'
 import { offeredTransitions, type Mover } from './status.ts'
@@ -59,6 +60,9 @@ export function createTicketService(deps: TicketDeps) {
     insertTicket: creation.insertTicket,
     attachments: createTicketAttachments(deps),
     agents: createTicketAgents(deps),
+    macros: createTicketMacros(deps, lifecycle),
+    /** The ticket detail for the actor after a write. */
+    detail,
     config: createTicketConfigService(deps),
 
     /** A ticket the actor may read (404 otherwise). */

@@ -5,6 +5,7 @@ import type {
   MessageVisibility,
   SupportTier,
   TicketChannel,
+  TicketMacroActions,
   TicketPriority,
   TicketResolution,
   TicketStatus,
@@ -194,3 +195,18 @@ export const ticketViews = pgTable('ticket_views', {
   updatedAt: ts('updated_at').notNull(),
 })
 export type TicketViewRow = typeof ticketViews.$inferSelect
+
+export const ticketMacros = pgTable('ticket_macros', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tenantId: uuid('tenant_id').notNull(),
+  /** null: shared by the desk. */
+  ownerId: uuid('owner_id'),
+  name: text('name').notNull(),
+  body: text('body').notNull(),
+  actions: jsonb('actions').$type<TicketMacroActions>().notNull(),
+  createdBy: uuid('created_by'),
+  createdAt: ts('created_at').notNull(),
+  updatedAt: ts('updated_at').notNull(),
+  version: integer('version').notNull(),
+})
+export type TicketMacroRow = typeof ticketMacros.$inferSelect

@@ -59,6 +59,17 @@ export function uniqueKeyFields(detail: string | undefined): string[] {
     .map((c) => c.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase()))
 }
 
+/**
+ * The fields behind named unique constraints. PostgreSQL leaves the key out of the error's detail
+ * on tables under row-level security (all tenant tables), so modules name their constraints' fields.
+ */
+const uniqueConstraintFields = new Map<string, readonly string[]>()
+
+/** Tells the error handler which request fields a unique constraint or index covers (for the 409's issues). */
+export function nameUniqueConstraint(constraint: string, fields: readonly string[]) {
+  uniqueConstraintFields.set(constraint, fields)
+}
+
 /** PostgreSQL errors a user's input can cause: they are 4xx, never 500. */
 function fromPostgres(error: unknown): { status: number; body: ApiError } | undefined {
   const e = postgresErrorIn(error)
@@ -73,7 +84,8 @@ function fromPostgres(error: unknown): { status: number; body: ApiError } | unde
     case '22P02': // invalid text representation
       return { status: 400, body: { code: 'invalid_input', message: 'The input contains a value the database cannot store' } }
     case '23505': {
-      const fields = uniqueKeyFields(e.detail)
+      const named = e.constraint ? uniqueConstraintFields.get(e.constraint) : undefined
+      const fields = named ? [...named] : uniqueKeyFields(e.detail)
       const constraint = e.constraint ? ` (${e.constraint})` : ''
       const message = fields.length
         ? `${fields.join(', ')}: a record with the same ${fields.join(' and ')} already exists${constraint}`
