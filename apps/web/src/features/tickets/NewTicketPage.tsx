@@ -2,12 +2,12 @@
 // form), impact × urgency → priority, and while the subject is typed, the customer's open tickets
 // that look like the same problem (to avoid a duplicate).
 import { SimilarTickets, Ticket, TicketChannel, type CreateTicketBody } from '@aftercare/contracts'
-import { useQuery } from '@tanstack/react-query'
+import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { App, Button, Card, Col, Form, Input, List, Row, Select, Space, Typography } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useNavigate, useSearchParams } from 'react-router'
-import { api } from '../../shared/api/client.ts'
+import { api, ApiRequestError } from '../../shared/api/client.ts'
 import { applyFieldErrors, errorMessage } from '../../shared/api/errors.ts'
 import { can, useCurrentUser } from '../../shared/auth/session.ts'
 import { PendingFiles, uploadAttachments, useAttachmentLimitText } from './Attachments.tsx'
@@ -16,7 +16,7 @@ import { CustomerSelect, DeviceSelect, useDebounced } from './pickers.tsx'
 import { useImpactUrgencyOptions } from './TicketFieldsPanel.tsx'
 import { PriorityTag, StatusTag } from './TicketTags.tsx'
 import { CategoryField, CategoryFormFields, TypeField, categoryIdOf } from './TypeCategoryFields.tsx'
-import { agentLabel, ticketsPath, usePriorityMatrix, useStaffDirectory, useTicketQueues } from './tickets.api.ts'
+import { agentLabel, ticketKeys, ticketsPath, usePriorityMatrix, useStaffDirectory, useTicketQueues } from './tickets.api.ts'
 
 interface Values {
   customerId: string
@@ -114,6 +114,7 @@ export function NewTicketPage() {
   const navigate = useNavigate()
   const [params] = useSearchParams()
   const [form] = Form.useForm<Values>()
+  const client = useQueryClient()
   const queues = useTicketQueues()
   const matrix = usePriorityMatrix()
   const { assignable } = useStaffDirectory()
@@ -162,7 +163,12 @@ export function NewTicketPage() {
       await attachFiles(created.id, v.files)
       void navigate(`/tickets/${created.id}`, { replace: true })
     } catch (e) {
-      if (!applyFieldErrors(t, form, e, fields)) message.error(errorMessage(t, e))
+      // The category's form changed since this page loaded (a field added or made required): the
+      // errors name fields this form does not show yet, so load the form again to show them.
+      if (e instanceof ApiRequestError && e.body.issues?.some((i) => i.path.startsWith('customFields.'))) {
+        message.error(errorMessage(t, e))
+        await client.refetchQueries({ queryKey: ticketKeys.config })
+      } else if (!applyFieldErrors(t, form, e, fields)) message.error(errorMessage(t, e))
     } finally {
       setBusy(false)
     }
