@@ -55,8 +55,10 @@ export const UpdateWebhookBody = z.object({
 })
 /** The signing secret is shown once: at creation and when rotated. */
 export const WebhookWithSecret = z.object({ subscription: WebhookSubscription, secret: z.string() })
+export type WebhookWithSecret = z.infer<typeof WebhookWithSecret>
 
 export const WebhookDeliveryStatus = z.enum(['queued', 'sending', 'sent', 'retrying', 'failed', 'dead'])
+export type WebhookDeliveryStatus = z.infer<typeof WebhookDeliveryStatus>
 export const WebhookDelivery = z.object({
   id: z.uuid(),
   subscriptionId: z.uuid(),
@@ -150,6 +152,7 @@ export const CreateInboundSourceBody = z.object({
 export type CreateInboundSourceBody = z.input<typeof CreateInboundSourceBody>
 export const UpdateInboundSourceBody = CreateInboundSourceBody.partial()
 export const InboundSourceWithSecret = z.object({ source: InboundSource, secret: z.string() })
+export type InboundSourceWithSecret = z.infer<typeof InboundSourceWithSecret>
 
 /**
  * POST /inbound-sources/:id/test: what the mapping makes of a sample document (nothing is created). `mapping`
