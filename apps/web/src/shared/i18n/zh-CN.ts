@@ -2,6 +2,7 @@
 import { customerErrorsZhCN, customersZhCN } from './customers.zh-CN.ts'
 import { notificationErrorsZhCN, notificationsZhCN } from './notifications.zh-CN.ts'
 import { portalErrorsZhCN, portalZhCN } from './portal.zh-CN.ts'
+import { slaZhCN } from './sla.zh-CN.ts'
 import { systemZhCN } from './system.zh-CN.ts'
 import { ticketErrorsZhCN, ticketsZhCN } from './tickets.zh-CN.ts'
 export const zhCN = {
@@ -10,6 +11,7 @@ export const zhCN = {
   ...notificationsZhCN,
   ...portalZhCN,
   ...systemZhCN,
+  ...slaZhCN,
   app: {
     name: 'Aftercare 售后服务',
     footer: 'Aftercare · 开源售后服务平台',
