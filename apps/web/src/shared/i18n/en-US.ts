@@ -3,6 +3,7 @@ import type { Catalog } from './zh-CN.ts'
 import { customerErrorsEnUS, customersEnUS } from './customers.en-US.ts'
 import { notificationErrorsEnUS, notificationsEnUS } from './notifications.en-US.ts'
 import { portalErrorsEnUS, portalEnUS } from './portal.en-US.ts'
+import { slaEnUS } from './sla.en-US.ts'
 import { systemEnUS } from './system.en-US.ts'
 import { ticketErrorsEnUS, ticketsEnUS } from './tickets.en-US.ts'
 
@@ -12,6 +13,7 @@ export const enUS: Catalog = {
   ...notificationsEnUS,
   ...portalEnUS,
   ...systemEnUS,
+  ...slaEnUS,
   app: {
     name: 'Aftercare Service',
     footer: 'Aftercare · open-source after-sales service platform',
