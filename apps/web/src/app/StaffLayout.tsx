@@ -9,16 +9,19 @@ import {
   CarOutlined,
   ContactsOutlined,
   DashboardOutlined,
+  FieldTimeOutlined,
   GlobalOutlined,
   InboxOutlined,
   LineChartOutlined,
   ProfileOutlined,
   QrcodeOutlined,
   RollbackOutlined,
+  ScheduleOutlined,
   SettingOutlined,
   ShoppingOutlined,
   TeamOutlined,
   ToolOutlined,
+  TransactionOutlined,
   UserOutlined,
 } from '@ant-design/icons'
 import { Layout, Menu, Typography, type MenuProps } from 'antd'
@@ -52,6 +55,8 @@ function useNav(): { main: NavItem[]; admin: NavItem[] } {
       { path: '/rma', label: t('nav.rma'), icon: <RollbackOutlined />, permission: 'rma.read' },
       { path: '/knowledge', label: t('nav.knowledge'), icon: <BookOutlined />, permission: 'knowledge.read' },
       { path: '/reports', label: t('nav.reports'), icon: <LineChartOutlined />, permission: 'reports.read' },
+      { path: '/sla/at-risk', label: t('sla.nav.atRisk'), icon: <FieldTimeOutlined />, permission: 'sla.manage' },
+      { path: '/sla/compensations', label: t('sla.nav.compensations'), icon: <TransactionOutlined />, permission: 'sla.manage' },
     ],
     admin: [
       { path: '/admin/users', label: t('nav.users'), icon: <UserOutlined />, permission: 'users.read' },
@@ -59,6 +64,7 @@ function useNav(): { main: NavItem[]; admin: NavItem[] } {
       { path: '/admin/audit', label: t('nav.auditLog'), icon: <AuditOutlined />, permission: 'audit.read' },
       { path: '/admin/dead-letters', label: t('nav.deadLetters'), icon: <AlertOutlined />, permission: 'tenant.manage' },
       { path: '/admin/tickets', label: t('nav.ticketConfig'), icon: <ProfileOutlined />, permission: 'tickets.configure' },
+      { path: '/admin/sla', label: t('sla.nav.admin'), icon: <ScheduleOutlined />, permission: 'sla.manage' },
       { path: '/admin/web-form', label: t('webForm.title'), icon: <GlobalOutlined />, permission: 'tickets.configure' },
     ],
   }
