@@ -11,6 +11,7 @@ import { Link, useNavigate } from 'react-router'
 import { errorMessage } from '../../shared/api/errors.ts'
 import { can, useCurrentUser } from '../../shared/auth/session.ts'
 import { dateTime } from '../../shared/format.ts'
+import { SlaBadge } from '../sla/SlaBadge.tsx'
 import { BulkDialog, type BulkKind } from './BulkDialog.tsx'
 import { categoryLabel } from './categories.ts'
 import { useCustomerNames } from './pickers.tsx'
@@ -218,6 +219,7 @@ export function TicketWorkList({ withTabs, title }: { withTabs: boolean; title?:
               sortOrder: sortOrder('priority'),
               render: (p: TicketListItem['priority']) => <PriorityTag priority={p} />,
             },
+            { title: 'SLA', key: 'sla', width: 210, render: (_, r) => <SlaBadge ticketId={r.id} /> },
             {
               title: t('tickets.fields.customer'),
               dataIndex: 'customerId',
