@@ -15,6 +15,7 @@ import { DeviceDrawer } from '../devices/DeviceDrawer.tsx'
 import { DeviceTable } from '../devices/DeviceTable.tsx'
 import { AddressesTab } from './AddressesTab.tsx'
 import { ContactsTab } from './ContactsTab.tsx'
+import { CustomerCreditTab } from '../sla/CustomerCreditTab.tsx'
 import { ContractsTab } from './ContractsTab.tsx'
 import { CustomerDrawer } from './CustomerDrawer.tsx'
 import { customersKey, devicesKey, useCustomer } from './customers.api.ts'
@@ -187,6 +188,7 @@ export function CustomerDetailPage() {
                 ]
               : []),
             { key: 'contracts', label: t('customers.tabs.contracts'), children: <ContractsTab customerId={c.id} editable={write} /> },
+            { key: 'sla-credit', label: t('sla.credit.tab'), children: <CustomerCreditTab customerId={c.id} /> },
           ]}
         />
       </Card>
