@@ -11,6 +11,7 @@ import { errorMessage } from '../../shared/api/errors.ts'
 import { can, useCurrentUser } from '../../shared/auth/session.ts'
 import { AttachmentsPanel } from './Attachments.tsx'
 import { Composer, MessageList, type ComposerMode } from './Conversation.tsx'
+import { TicketSlaPanel } from '../sla/TicketSlaPanel.tsx'
 import { Customer360 } from './Customer360.tsx'
 import { LinksPanel } from './LinksPanel.tsx'
 import { ShortcutHelp } from './ShortcutHelp.tsx'
@@ -221,6 +222,7 @@ export function TicketDetailPage() {
           <Space orientation="vertical" style={{ width: '100%' }} size={16}>
             <ResolutionCard ticket={ticket} />
             <TicketFieldsPanel ticket={ticket} etag={detail.data.etag} writes={writes} />
+            <TicketSlaPanel ticketId={ticket.id} />
             <Customer360 ticket={ticket} />
             <WatchersCard ticket={ticket} nameOf={nameOf} />
           </Space>
