@@ -97,6 +97,16 @@ export const routes: RouteObject[] = [
           page('sla/at-risk', async () => (await import('../features/sla/SlaAtRiskPage.tsx')).SlaAtRiskPage, 'tickets.read'),
           page('sla/compensations', async () => (await import('../features/sla/CompensationsPage.tsx')).CompensationsPage, 'sla.manage'),
           page('admin/sla', async () => (await import('../features/sla/SlaAdminPage.tsx')).SlaAdminPage, 'sla.manage'),
+          page(
+            'admin/notifications',
+            async () => (await import('../features/notifications/NotificationsAdminPage.tsx')).NotificationsAdminPage,
+            'notifications.configure',
+          ),
+          page(
+            'admin/integrations',
+            async () => (await import('../features/integrations/IntegrationsPage.tsx')).IntegrationsPage,
+            'webhooks.manage',
+          ),
           page('profile', profile),
           page('admin/users', async () => (await import('../features/admin/UsersPage.tsx')).UsersPage, 'users.read'),
           page('admin/teams', async () => (await import('../features/admin/TeamsPage.tsx')).TeamsPage, 'users.read'),
