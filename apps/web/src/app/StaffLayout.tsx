@@ -3,6 +3,7 @@
 import type { Permission } from '@aftercare/contracts'
 import {
   AlertOutlined,
+  ApiOutlined,
   AppstoreOutlined,
   AuditOutlined,
   BookOutlined,
@@ -13,6 +14,7 @@ import {
   GlobalOutlined,
   InboxOutlined,
   LineChartOutlined,
+  NotificationOutlined,
   ProfileOutlined,
   QrcodeOutlined,
   RollbackOutlined,
@@ -66,6 +68,13 @@ function useNav(): { main: NavItem[]; admin: NavItem[] } {
       { path: '/admin/tickets', label: t('nav.ticketConfig'), icon: <ProfileOutlined />, permission: 'tickets.configure' },
       { path: '/admin/sla', label: t('sla.nav.admin'), icon: <ScheduleOutlined />, permission: 'sla.manage' },
       { path: '/admin/web-form', label: t('webForm.title'), icon: <GlobalOutlined />, permission: 'tickets.configure' },
+      {
+        path: '/admin/notifications',
+        label: t('notifications.admin.title'),
+        icon: <NotificationOutlined />,
+        permission: 'notifications.configure',
+      },
+      { path: '/admin/integrations', label: t('integrations.title'), icon: <ApiOutlined />, permission: 'webhooks.manage' },
     ],
   }
 }
