@@ -4,11 +4,9 @@ import { join, resolve } from 'node:path'
 import { z } from 'zod'
 
 const urlWith = (protocols: string[]) =>
-  z
-    .string()
-    .refine((v) => protocols.some((p) => v.startsWith(`${p}://`)), {
-      message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,
-    })
+  z.string().refine((v) => protocols.some((p) => v.startsWith(`${p}://`)), {
+    message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,
+  })
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -27,7 +25,15 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
   /** Trust X-Forwarded-For from a reverse proxy (only behind one: otherwise clients could spoof their IP). */
-  TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  TRUST_PROXY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** Let webhooks and notification channels call private, loopback and link-local addresses (tests' local fakes; never in production). */
+  WEBHOOK_ALLOW_PRIVATE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(700),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(20),
