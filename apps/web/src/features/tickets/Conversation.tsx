@@ -75,6 +75,7 @@ export function Composer({
   onSend,
   sending,
   insert,
+  tools,
 }: {
   mode: ComposerMode
   onMode: (m: ComposerMode) => void
@@ -84,6 +85,8 @@ export function Composer({
   sending: boolean
   /** Text to insert (a macro), with a counter so the same text can be inserted twice. */
   insert?: { text: string; n: number }
+  /** Beside the public/internal switch (the macro picker). */
+  tools?: ReactNode
 }) {
   const { t } = useTranslation()
   const { message } = App.useApp()
@@ -114,15 +117,17 @@ export function Composer({
       }}
       data-testid="composer"
     >
-      <Segmented<ComposerMode>
-        value={mode}
-        onChange={onMode}
-        options={[
-          { value: 'public', label: <span data-testid="mode-public">{t('tickets.publicReply')}</span> },
-          { value: 'internal', label: <span data-testid="mode-internal">{t('tickets.internalNote')}</span> },
-        ]}
-        style={{ marginBottom: 8 }}
-      />
+      <div style={{ display: 'flex', justifyContent: 'space-between', gap: 8, marginBottom: 8, flexWrap: 'wrap' }}>
+        <Segmented<ComposerMode>
+          value={mode}
+          onChange={onMode}
+          options={[
+            { value: 'public', label: <span data-testid="mode-public">{t('tickets.publicReply')}</span> },
+            { value: 'internal', label: <span data-testid="mode-internal">{t('tickets.internalNote')}</span> },
+          ]}
+        />
+        {tools}
+      </div>
       <Mentions
         ref={inputRef as never}
         rows={4}

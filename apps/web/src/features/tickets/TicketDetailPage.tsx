@@ -14,6 +14,7 @@ import { Composer, MessageList, type ComposerMode } from './Conversation.tsx'
 import { TicketSlaPanel } from '../sla/TicketSlaPanel.tsx'
 import { Customer360 } from './Customer360.tsx'
 import { LinksPanel } from './LinksPanel.tsx'
+import { MacroPicker } from './MacroPicker.tsx'
 import { ShortcutHelp } from './ShortcutHelp.tsx'
 import { TicketActions, type ActionDialog } from './TicketActions.tsx'
 import { TicketFieldsPanel } from './TicketFieldsPanel.tsx'
@@ -76,6 +77,8 @@ export function TicketDetailPage() {
   const [dialog, setDialog] = useState<ActionDialog | null>(null)
   const [help, setHelp] = useState(false)
   const [sending, setSending] = useState(false)
+  const [insert, setInsert] = useState<{ text: string; n: number }>()
+  const isStaffUser = me.customerOrgId === null
   useTicketLive(id)
 
   const ticket = detail.data?.data
@@ -198,7 +201,25 @@ export function TicketDetailPage() {
                         <MessageList messages={messages.data?.items ?? []} empty={t('tickets.noMessages')} />
                       )}
                       {mayReply && (
-                        <Composer mode={mode} onMode={setMode} staff={staff} inputRef={composerRef} onSend={send} sending={sending} />
+                        <Composer
+                          mode={mode}
+                          onMode={setMode}
+                          staff={staff}
+                          inputRef={composerRef}
+                          onSend={send}
+                          sending={sending}
+                          insert={insert}
+                          tools={
+                            isStaffUser && (
+                              <MacroPicker
+                                ticketId={ticket.id}
+                                writes={writes}
+                                mayApply={can(me, 'tickets.write')}
+                                onInsert={(text) => setInsert((cur) => ({ text, n: (cur?.n ?? 0) + 1 }))}
+                              />
+                            )
+                          }
+                        />
                       )}
                     </Space>
                   ),

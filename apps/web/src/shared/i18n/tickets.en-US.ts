@@ -2,6 +2,33 @@
 import type { ticketErrorsZhCN, ticketsZhCN } from './tickets.zh-CN.ts'
 
 export const ticketsEnUS: typeof ticketsZhCN = {
+  macros: {
+    picker: 'Insert macro',
+    shared: 'Shared',
+    personal: 'Mine',
+    none: 'No macros yet',
+    inserted: 'Macro “{{name}}” inserted',
+    applyTitle: 'Run the actions of “{{name}}”?',
+    applyHint: 'The reply text is in the reply box. This macro also:',
+    apply: 'Run actions',
+    skip: 'Insert text only',
+    applied: 'Macro actions done',
+    actionStatus: 'sets the status to {{status}}',
+    actionTags: 'adds the tags {{tags}}',
+    actionQueue: 'moves it to the queue {{queue}}',
+    tab: 'Macros (saved replies)',
+    create: 'New macro',
+    edit: 'Edit macro',
+    name: 'Name',
+    body: 'Reply text',
+    bodyHint: 'Variables: {{vars}}',
+    status: 'Set status',
+    tags: 'Add tags',
+    queue: 'Move to queue',
+    actions: 'Actions',
+    deleteConfirm: 'Delete the macro “{{name}}”?',
+    deleted: 'Macro deleted',
+  },
   tickets: {
     new: 'New ticket',
     create: 'Create ticket',
