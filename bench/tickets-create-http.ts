@@ -220,7 +220,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'aftercare-bench-create-'))
 const logDir = mkdtempSync(join(tmpdir(), 'aftercare-bench-pgbench-'))
 const api: Figures[] = []
 const ceiling: Figures[] = []
-let created = { tickets: 0, duplicateNumbers: 0 }
+let created: { tickets: number; duplicateNumbers: number } | undefined
 try {
   const [{ server_version: version } = { server_version: '?' }] = (await admin.query<{ server_version: string }>('show server_version'))
     .rows
@@ -313,6 +313,6 @@ if (at8 >= 0)
     }`,
   )
 console.log(
-  `tickets created through the API: ${created.tickets}, duplicate numbers: ${created.duplicateNumbers}` +
-    (created.duplicateNumbers ? '  ← WRONG' : ''),
+  `tickets created through the API: ${created?.tickets ?? 0}, duplicate numbers: ${created?.duplicateNumbers ?? 0}` +
+    (created?.duplicateNumbers ? '  ← WRONG' : ''),
 )
