@@ -1,29 +1,14 @@
 // What administrators see of the platform itself: the tenant's audit log (browse and verify the
 // hash chain) and domain events a listener failed to handle on every attempt (inspect, redeliver).
-import type { AuditPage, AuditQuery, AuditVerifyResult, DeadLetterList, RedeliverBody } from '@aftercare/contracts'
+import type { AuditEntry, AuditPage, AuditQuery, AuditVerifyResult, DeadLetterList, RedeliverBody } from '@aftercare/contracts'
 import { sql } from 'drizzle-orm'
-import { verifyAuditChain } from '../../platform/audit/chain.ts'
+import { ENTRY_COLUMNS, verifyAuditChain, type EntryRow } from '../../platform/audit/chain.ts'
 import { rows } from '../../platform/db/index.ts'
 import { listDeadDeliveries, redeliverDead } from '../../platform/events/dead-letters.ts'
 import { invalidCursor } from '../../platform/http/pagination.ts'
 import type { RequestContext } from '../../platform/http/access.ts'
 import type { ModuleDeps } from '../../modules.ts'
 import { findUserSummary } from '../identity/index.ts'
-
-interface AuditRow {
-  id: string
-  occurred_at: Date | string
-  actor_type: 'user' | 'token' | 'system' | 'customer' | 'anonymous'
-  actor_id: string | null
-  action: string
-  entity_type: string
-  entity_id: string | null
-  before: unknown
-  after: unknown
-  request_id: string | null
-  ip: string | null
-  seq: string | null
-}
 
 const encodeCursor = (id: string) => Buffer.from(`a:${id}`).toString('base64url')
 function decodeCursor(cursor: string): string {
@@ -57,9 +42,9 @@ export function createSystemService({ database, clock, audit }: Pick<ModuleDeps,
         q.to ? sql`occurred_at < ${q.to}::timestamptz` : undefined,
       ].filter((c) => c !== undefined)
       return database.withTenant(tenantId, async (tx) => {
-        const found = await rows<AuditRow>(
+        const found = await rows<EntryRow>(
           tx,
-          sql`select id::text as id, occurred_at, actor_type, actor_id, action, entity_type, entity_id, before, after, request_id, ip, seq::text as seq
+          sql`select ${ENTRY_COLUMNS}
             from audit_log where ${sql.join(where, sql` and `)} order by audit_log.id desc limit ${q.limit + 1}`,
         )
         const page = found.slice(0, q.limit)
@@ -71,7 +56,7 @@ export function createSystemService({ database, clock, audit }: Pick<ModuleDeps,
           items: page.map((r) => ({
             id: Number(r.id),
             occurredAt: iso(r.occurred_at),
-            actorType: r.actor_type,
+            actorType: r.actor_type as AuditEntry['actorType'],
             actorId: r.actor_id,
             actorName: r.actor_id ? (names.get(r.actor_id) ?? null) : null,
             action: r.action,

@@ -17,7 +17,8 @@ const canonicalize = canonicalJson as unknown as (input: unknown) => string | un
 /** The previous hash of a tenant's first entry. */
 export const GENESIS_HASH = '0'.repeat(64)
 
-interface EntryRow {
+/** An audit_log row as read with ENTRY_COLUMNS. */
+export interface EntryRow {
   id: string
   tenant_id: string
   occurred_at: string
@@ -38,7 +39,7 @@ interface EntryRow {
 
 // Text for the bigints (exact in JSON) and for the time (microseconds, which a Date would drop).
 // The aliases shadow the columns in ORDER BY: order by `audit_log.seq`, never `seq` (text order).
-const ENTRY_COLUMNS =
+export const ENTRY_COLUMNS =
   sql.raw(`id::text as id, tenant_id, to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as occurred_at,
   actor_type, actor_id, action, entity_type, entity_id, before, after, request_id, ip, seq::text as seq, prev_hash, hash, sealed_at`)
 
