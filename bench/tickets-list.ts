@@ -1,14 +1,18 @@
-// Ticket list latency at 100,000 tickets (R2: "results in under 200 ms"): seeds one tenant with
+// Ticket list latency at 100,000 and 1,000,000 tickets (R2: "results in under 200 ms"): seeds one tenant with
 // realistic Chinese tickets (jieba-tokenised subjects, descriptions and replies, spread over a year,
 // every status), then times GET /api/tickets through the whole HTTP stack (session, RLS, zod, JSON)
 // for the workbench's common lists, filters and keyword searches: p50 / p95 / max over N runs.
 // Also compares the tsvector keyword search with pg_trgm ILIKE on the same words.
-// Run: npm run bench:tickets -- [--tickets 100000] [--runs 30] [--pg postgres://…/db]
-//   without --pg: embedded PGlite in a temporary directory; with --pg: that (empty or disposable) database.
+// Rows are generated in the database (insert … select from generate_series, 5,000 per statement).
+// Run: npm run bench:tickets -- [--tickets 100000] [--runs 30] [--pg postgres://user@host:5432/postgres]
+//   without --pg: embedded PGlite in a temporary directory; with --pg: a fresh database created on that
+//   server for the run and dropped afterwards (the named database itself is not touched).
+//   1,000,000 tickets: npm run bench:tickets:1m -- --pg … (PostgreSQL; PGlite holds it all in memory).
 import { randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import pg from 'pg'
 import { indexTokens } from '../apps/api/src/modules/tickets/search.ts'
 import { loadConfig } from '../apps/api/src/platform/config.ts'
 import { startRuntime } from '../apps/api/src/runtime.ts'
@@ -19,7 +23,20 @@ const flag = (name: string) => {
 }
 const total = Number(flag('--tickets') ?? 100_000)
 const runs = Number(flag('--runs') ?? 30)
-const pgUrl = flag('--pg')
+const pgServer = flag('--pg')
+const benchDb = `aftercare_bench_list_${Date.now().toString(36)}_${process.pid}`
+const pgUrl = pgServer ? Object.assign(new URL(pgServer), { pathname: `/${benchDb}` }).toString() : undefined
+/** One statement on the --pg server's own database (creating and dropping the bench database). */
+async function onServer(statement: string) {
+  const c = new pg.Client({ connectionString: pgServer })
+  await c.connect()
+  try {
+    await c.query(statement)
+  } finally {
+    await c.end()
+  }
+}
+if (pgServer) await onServer(`create database ${benchDb}`)
 const dataDir = mkdtempSync(join(tmpdir(), 'aftercare-bench-tickets-'))
 const password = 'Bench-password-2026'
 
@@ -120,7 +137,10 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!
 }
 
-const rt = await startRuntime({ config, http: true, worker: false })
+const rt = await startRuntime({ config, http: true, worker: false }).catch(async (e: unknown) => {
+  if (pgServer) await onServer(`drop database if exists ${benchDb} with (force)`)
+  throw e
+})
 const db = rt.database
 try {
   console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, database ${db.kind}`)
@@ -284,12 +304,8 @@ try {
     )
   }
   await db.query('drop index bench_tickets_text_trgm')
-  await db.query(`delete from ticket_queue_members where tenant_id = $1`, [tenant.id])
-  if (pgUrl) {
-    // leave a shared PostgreSQL as it was: the tenant's tickets go (the tenant row stays, harmless)
-    await db.query(`delete from tickets where tenant_id = $1`, [tenant.id])
-  }
 } finally {
   await rt.close()
   rmSync(dataDir, { recursive: true, force: true })
+  if (pgServer) await onServer(`drop database if exists ${benchDb} with (force)`)
 }
