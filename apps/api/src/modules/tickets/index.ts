@@ -5,10 +5,12 @@ import type { RoutesPlugin } from '../../app.ts'
 import type { SupportTier, TicketPriority } from '@aftercare/contracts'
 import type { DbOrTx } from '../../platform/db/index.ts'
 import { nameUniqueConstraint } from '../../platform/http/error-handler.ts'
+import type { EventListener } from '../../platform/events/types.ts'
 import type { TopicAuthorizer } from '../../platform/realtime/types.ts'
 import type { ModuleDeps } from '../../modules.ts'
 import type { NewTicketInput } from './create.ts'
 import { createTicketLifecycle } from './lifecycle.ts'
+import { serviceReportListener } from './service-report.ts'
 import { ticketConfigRoutes } from './ticket-config.routes.ts'
 import { createTicketRecorder, systemWho, type TicketNeighbours, type Who } from './ticket-writes.ts'
 import { canReadTicket, ticketScope } from './tickets.policy.ts'
@@ -109,6 +111,8 @@ export interface TicketsModule {
   createTicket(tx: DbOrTx, tenantId: string, input: NewTicketInput, author?: TicketAuthor): Promise<TicketSummary & { id: string }>
   /** Changes the system makes to a ticket on its own (SLA escalation rules), in the caller's transaction. */
   systemActions: TicketSystemActions
+  /** Reactions run by the worker: the PDF service report attached when a ticket closes. */
+  listeners: EventListener[]
 }
 
 /** A change that happened, or null when there was nothing to do (already there, ticket finished or gone). */
@@ -208,6 +212,7 @@ export function createTicketsModule(deps: ModuleDeps, neighbours: TicketNeighbou
   }
   return {
     systemActions,
+    listeners: [serviceReportListener({ ...deps, neighbours })],
     service,
     routes: (app) => {
       configPlugin(app)

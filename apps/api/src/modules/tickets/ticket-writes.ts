@@ -23,8 +23,21 @@ import type { TicketRow } from './tickets.tables.ts'
 export interface TicketNeighbours {
   /** A customer of the tenant, or undefined. */
   findCustomer(tx: DbOrTx, tenantId: string, id: string): Promise<{ id: string; name: string; tier: CustomerTier } | undefined>
-  /** A device of the tenant with its owner, or undefined. */
-  findDevice(tx: DbOrTx, tenantId: string, id: string): Promise<{ id: string; customerId: string } | undefined>
+  /** A device of the tenant with its owner (and, for the service report, what it is), or undefined. */
+  findDevice(
+    tx: DbOrTx,
+    tenantId: string,
+    id: string,
+  ): Promise<
+    | {
+        id: string
+        customerId: string
+        serialNumber?: string
+        product?: { name: string; model: string }
+        warrantyState?: string
+      }
+    | undefined
+  >
 }
 
 export interface TicketDeps extends ModuleDeps {
