@@ -88,7 +88,7 @@ export function createModules(platform: PlatformDeps) {
     system.routes,
   ]
   /** Reactions to domain events, run by the worker (see platform/events). */
-  const listeners: EventListener[] = [...notifications.listeners, ...webhooks.listeners, ...sla.listeners]
+  const listeners: EventListener[] = [...tickets.listeners, ...notifications.listeners, ...webhooks.listeners, ...sla.listeners]
   /** Jobs each module declares, run by the worker (see platform/jobs). */
   const jobs: JobDefinition[] = [...notifications.jobs, ...webhooks.jobs, ...sla.jobs]
   /** Who may subscribe to which realtime topics (see platform/realtime). */
