@@ -104,3 +104,45 @@ test('portal: code sign-in, request with attachment, live in the workbench, assi
 function tinyPng() {
   return Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64')
 }
+
+test("portal: a contact sees only their organisation's requests, replies, and reopens a resolved one", async ({ page, baseURL }) => {
+  const tag = Date.now().toString(36)
+  const admin = await apiAs(baseURL!)
+  const type = await ensureTicketType(admin)
+  const customers = await admin.get<{ items: { id: string; name: string }[] }>('/api/customers?limit=5')
+  const own = customers.items.find((c) => c.name === '华东精密制造有限公司')!
+  const other = customers.items.find((c) => c.id !== own.id)!
+  const agent = (await admin.get<{ items: { id: string; email: string }[] }>(`/api/users?q=${encodeURIComponent(demo.agent2)}`)).items[0]!
+  const create = (customerId: string, subject: string) =>
+    admin.send<{ id: string }>('POST', '/api/tickets', { subject, description: '由管理员代客户登记', customerId, typeId: type.id })
+  await create(own.id, `本公司的开放请求-${tag}`)
+  const foreign = await create(other.id, `别家公司的请求-${tag}`)
+  const resolved = await create(own.id, `本公司的已解决请求-${tag}`)
+  await admin.send('POST', `/api/tickets/${resolved.id}/assign`, { assigneeId: agent.id })
+  await admin.send('POST', `/api/tickets/${resolved.id}/transition`, { to: 'in_progress' })
+  await admin.send('POST', `/api/tickets/${resolved.id}/transition`, {
+    to: 'resolved',
+    resolution: { cause: '滤网堵塞', actions: '更换滤网' },
+  })
+  await admin.close()
+
+  await login(page, demo.customer, undefined, '/portal/login')
+  await expect(page.getByText(`本公司的开放请求-${tag}`)).toBeVisible()
+  await expect(page.getByText(`别家公司的请求-${tag}`)).toHaveCount(0)
+  // another organisation's request is not found, even by its address
+  await page.goto(`/portal/tickets/${foreign.id}`)
+  await expect(page.locator('.ant-result-404')).toBeVisible()
+  await expect(page.getByText(`别家公司的请求-${tag}`)).toHaveCount(0)
+
+  // the resolved one: the customer replies, then says it is not fixed and reopens it
+  await page.goto(`/portal/tickets/${resolved.id}`)
+  await expect(page.getByTestId('portal-resolved')).toContainText('滤网堵塞')
+  await page.getByTestId('portal-reply-input').fill('更换后第二天又出现同样的报警。')
+  await page.getByTestId('portal-reply-send').click()
+  await expect(page.getByTestId('message-public').filter({ hasText: '更换后第二天又出现同样的报警。' })).toBeVisible()
+  await page.getByTestId('portal-reopen').first().click()
+  await page.getByTestId('reopen-reason').fill('问题仍然存在')
+  await page.locator('.ant-modal-footer .ant-btn-primary').click()
+  await expect(page.getByTestId('portal-resolved')).toHaveCount(0)
+  await expect(page.getByTestId('portal-reply-input')).toBeVisible()
+})
