@@ -500,6 +500,7 @@ export const ComplaintActionBody = z.object({ action: z.enum(['respond', 'plan',
 export const ComplaintListQuery = z.object({
   status: ComplaintStatus.optional(),
   grade: ComplaintGrade.optional(),
+  customerId: z.uuid().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).default(0),
 })
@@ -534,6 +535,7 @@ export const CreateDisputeBody = z.object({
 export const AdvanceDisputeBody = z.object({ to: DisputeStage.exclude(['review']), note: z.string().trim().max(5000).optional() })
 export const DisputeListQuery = z.object({
   stage: DisputeStage.optional(),
+  customerId: z.uuid().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).default(0),
 })
