@@ -188,11 +188,11 @@ export function createCaseService({ database, audit, outbox, clock, engine, cale
       })
     },
 
-    async listComplaints(ctx: RequestContext, f: { status?: string; grade?: string; limit: number; offset: number }) {
+    async listComplaints(ctx: RequestContext, f: { status?: string; grade?: string; customerId?: string; limit: number; offset: number }) {
       return database.withTenant(ctx.actor.tenantId, async (tx) => {
         const only = caseCustomerScope(ctx.actor)
-        if (only === null) return { items: [], total: 0 }
-        const { items, total } = await complaintRepository.list(tx, { ...f, customerId: only })
+        if (only === null || (only && f.customerId && f.customerId !== only)) return { items: [], total: 0 }
+        const { items, total } = await complaintRepository.list(tx, { ...f, customerId: only ?? f.customerId })
         const out: Complaint[] = []
         for (const r of items) out.push(await complaintDto(tx, r))
         return { items: out, total }
@@ -270,11 +270,11 @@ export function createCaseService({ database, audit, outbox, clock, engine, cale
       })
     },
 
-    async listDisputes(ctx: RequestContext, f: { stage?: string; limit: number; offset: number }) {
+    async listDisputes(ctx: RequestContext, f: { stage?: string; customerId?: string; limit: number; offset: number }) {
       return database.withTenant(ctx.actor.tenantId, async (tx) => {
         const only = caseCustomerScope(ctx.actor)
-        if (only === null) return { items: [], total: 0 }
-        const { items, total } = await disputeRepository.list(tx, { ...f, customerId: only })
+        if (only === null || (only && f.customerId && f.customerId !== only)) return { items: [], total: 0 }
+        const { items, total } = await disputeRepository.list(tx, { ...f, customerId: only ?? f.customerId })
         const out: Dispute[] = []
         for (const r of items) out.push(await disputeDto(tx, r))
         return { items: out, total }
