@@ -121,6 +121,12 @@ describe('complaints', () => {
     expect(mine.items.length).toBeGreaterThan(0)
     expect(mine.items.every((c) => c.customerId === customerId)).toBe(true)
     expect((await contact.get(`/api/sla/complaints/${other.id}`)).statusCode).toBe(404)
+    // the customer filter: the desk narrows to one customer; a contact asking for another gets nothing
+    const filtered = (await agent.get(`/api/sla/complaints?customerId=${otherCustomerId}`)).json() as { items: Complaint[]; total: number }
+    expect(filtered.items.map((c) => c.id)).toEqual([other.id])
+    expect(filtered.total).toBe(1)
+    expect((await contact.get(`/api/sla/complaints?customerId=${otherCustomerId}`)).json()).toEqual({ items: [], total: 0 })
+    expect((await agent.get(`/api/sla/disputes?customerId=${otherCustomerId}`)).json()).toEqual({ items: [], total: 0 })
     const outsider = await loginAs(rt, await buildTenant(rt), 'admin')
     expect((await outsider.get(`/api/sla/complaints/${other.id}`)).statusCode).toBe(404)
   })
