@@ -1,4 +1,5 @@
 // 简体中文 — the default catalog; en-US.ts must have exactly the same keys (checked by a test).
+import { complaintsZhCN } from './complaints.zh-CN.ts'
 import { customerErrorsZhCN, customersZhCN } from './customers.zh-CN.ts'
 import { notificationErrorsZhCN, notificationsZhCN } from './notifications.zh-CN.ts'
 import { portalErrorsZhCN, portalZhCN } from './portal.zh-CN.ts'
@@ -12,6 +13,7 @@ export const zhCN = {
   ...portalZhCN,
   ...systemZhCN,
   ...slaZhCN,
+  ...complaintsZhCN,
   app: {
     name: 'Aftercare 售后服务',
     footer: 'Aftercare · 开源售后服务平台',
