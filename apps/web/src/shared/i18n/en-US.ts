@@ -1,5 +1,6 @@
 // English — same keys as zh-CN.ts (the type and a unit test both check it).
 import type { Catalog } from './zh-CN.ts'
+import { complaintsEnUS } from './complaints.en-US.ts'
 import { customerErrorsEnUS, customersEnUS } from './customers.en-US.ts'
 import { notificationErrorsEnUS, notificationsEnUS } from './notifications.en-US.ts'
 import { portalErrorsEnUS, portalEnUS } from './portal.en-US.ts'
@@ -14,6 +15,7 @@ export const enUS: Catalog = {
   ...portalEnUS,
   ...systemEnUS,
   ...slaEnUS,
+  ...complaintsEnUS,
   app: {
     name: 'Aftercare Service',
     footer: 'Aftercare · open-source after-sales service platform',
