@@ -20,6 +20,7 @@ import { NotFoundError, PreconditionFailedError, ValidationError } from '../../p
 import type { RequestContext } from '../../platform/http/access.ts'
 import type { ModuleDeps } from '../../modules.ts'
 import { createSecretBox } from '../identity/index.ts'
+import { checkOutboundUrl, type OutboundPolicy } from './adapters/outbound-guard.ts'
 import type { ChannelCredentials } from './adapters/types.ts'
 import { notificationRepository as repo } from './notifications.repository.ts'
 import type { ChannelRow } from './notifications.tables.ts'
@@ -56,6 +57,15 @@ function checkSecrets(kind: ConfigurableChannel, secrets: Record<string, string>
     throw ValidationError.field('secrets.signSecret', 'a DingTalk 加签 secret starts with SEC')
 }
 
+/** The SSRF guard at save time for the URLs a channel calls (webhook `url`, vendor or robot `endpoint`). */
+async function refuseUnsafeUrls(settings: Record<string, unknown>, policy: OutboundPolicy) {
+  for (const key of ['url', 'endpoint'])
+    if (typeof settings[key] === 'string') {
+      const refusal = await checkOutboundUrl(settings[key], policy)
+      if (refusal) throw ValidationError.field(`settings.${key}`, refusal)
+    }
+}
+
 function parseSettings(kind: ConfigurableChannel, settings: unknown): Record<string, unknown> {
   const parsed = settingsSchemas[kind].safeParse(settings)
   if (!parsed.success) {
@@ -67,6 +77,7 @@ function parseSettings(kind: ConfigurableChannel, settings: unknown): Record<str
 
 export function createChannelService({ database, audit, outbox, clock, config }: ModuleDeps) {
   const box = createSecretBox(config.SECRET_KEY, 'notification-channel')
+  const policy: OutboundPolicy = { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE }
   const receiptUrl = (token: string | null) =>
     token ? `${(config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/$/, '')}/api/notifications/sms-receipts/${token}` : null
 
@@ -146,6 +157,8 @@ export function createChannelService({ database, audit, outbox, clock, config }:
     async create(ctx: RequestContext, input: z.output<typeof CreateChannelBody>) {
       const secrets = input.secrets ?? {}
       checkSecrets(input.kind, secrets)
+      const settings = parseSettings(input.kind, input.settings)
+      await refuseUnsafeUrls(settings, policy)
       const now = clock.now()
       return database.withTenant(ctx.actor.tenantId, async (tx) => {
         const id = randomUUID()
@@ -154,7 +167,7 @@ export function createChannelService({ database, audit, outbox, clock, config }:
           tenantId: ctx.actor.tenantId,
           kind: input.kind,
           name: input.name,
-          settings: parseSettings(input.kind, input.settings),
+          settings,
           secretsSealed: box.seal(JSON.stringify(secrets), id),
           secretKeys: Object.keys(secrets).sort(),
           events: input.events,
@@ -177,9 +190,11 @@ export function createChannelService({ database, audit, outbox, clock, config }:
         if (ifMatch !== undefined && ifMatch !== row.version) throw new PreconditionFailedError()
         const secrets = input.secrets ? { ...openSecrets(row), ...input.secrets } : undefined
         if (secrets) checkSecrets(row.kind, secrets)
+        const settings = input.settings !== undefined ? parseSettings(row.kind, { ...row.settings, ...input.settings }) : undefined
+        if (settings) await refuseUnsafeUrls(settings, policy)
         const updated = await repo.updateChannel(tx, id, {
           ...(input.name !== undefined ? { name: input.name } : {}),
-          ...(input.settings !== undefined ? { settings: parseSettings(row.kind, { ...row.settings, ...input.settings }) } : {}),
+          ...(settings ? { settings } : {}),
           ...(secrets ? { secretsSealed: box.seal(JSON.stringify(secrets), id), secretKeys: Object.keys(secrets).sort() } : {}),
           ...(input.events !== undefined ? { events: input.events } : {}),
           ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),

@@ -49,7 +49,8 @@ async function otp(channel: 'sms' | 'email', to: string, code: string) {
 }
 
 beforeAll(async () => {
-  rt = await createTestRuntime()
+  // the vendors' fakes listen on 127.0.0.1
+  rt = await createTestRuntime({ config: { WEBHOOK_ALLOW_PRIVATE: 'true' } })
   w = await buildTicketWorld(rt)
   fakes = await startFakeVendors({ now: () => rt.clock.now().getTime() })
   smtp = await startFakeSmtp()
@@ -231,7 +232,7 @@ describe('a crash between sending and recording it', () => {
     const crashing = createDeliveryLoop(
       rt.modules.deps,
       rt.modules.notifications.channels,
-      createAdapters(() => rt.clock.now()),
+      createAdapters(() => rt.clock.now(), { allowPrivate: true }),
       {
         afterSend: () => Promise.reject(new Error('simulated crash: the process died here')),
       },
@@ -290,7 +291,7 @@ describe('a crash between sending and recording it', () => {
     const crashing = createDeliveryLoop(
       rt.modules.deps,
       rt.modules.notifications.channels,
-      createAdapters(() => rt.clock.now()),
+      createAdapters(() => rt.clock.now(), { allowPrivate: true }),
       {
         afterSend: (row) =>
           row.channel === 'wechat_mp' && crashes++ === 0 ? Promise.reject(new Error('simulated crash')) : Promise.resolve(),

@@ -15,6 +15,7 @@ import { retryDelayMs } from './backoff.ts'
 import type { ChannelService } from './channels.service.ts'
 import { notificationRepository as repo } from './notifications.repository.ts'
 import type { DeliveryRow } from './notifications.tables.ts'
+import { strictPolicy, type OutboundPolicy } from './adapters/outbound-guard.ts'
 
 export const DELIVER_JOB = 'notifications.deliver'
 /** How long a claimed send may take before it counts as interrupted. */
@@ -23,14 +24,15 @@ const BATCH = 20
 
 export type Adapters = Record<ConfigurableChannel, ChannelAdapter>
 
-export function createAdapters(now: () => Date): Adapters {
+/** The vendors' adapters; `policy` says whether private addresses may be called (the SSRF guard). */
+export function createAdapters(now: () => Date, policy: OutboundPolicy = strictPolicy): Adapters {
   return {
     email: emailAdapter(),
-    sms: aliyunSmsAdapter(now),
-    wechat_mp: wechatMpAdapter(now),
-    wecom_robot: wecomRobotAdapter(now),
-    dingtalk_robot: dingtalkRobotAdapter(now),
-    webhook: webhookChannelAdapter(now),
+    sms: aliyunSmsAdapter(now, policy),
+    wechat_mp: wechatMpAdapter(now, policy),
+    wecom_robot: wecomRobotAdapter(now, policy),
+    dingtalk_robot: dingtalkRobotAdapter(now, policy),
+    webhook: webhookChannelAdapter(now, policy),
   }
 }
 

@@ -14,6 +14,7 @@ import type { TicketReader } from './recipients.ts'
 export type { TicketFacts, TicketMessageFacts, TicketReader } from './recipients.ts'
 export { ticketIdFromMessageIds, threadRootId } from './adapters/email.ts'
 export { request as postOut, type HttpResult } from './adapters/http.ts'
+export { checkOutboundUrl, isPublicAddress, type OutboundPolicy } from './adapters/outbound-guard.ts'
 export { DeliveryError } from './adapters/types.ts'
 export { parseRetryAfter, retryDelayMs } from './backoff.ts'
 export { flatten, render, placeholdersOf } from './render.ts'
@@ -41,7 +42,7 @@ export function createNotificationsModule(deps: ModuleDeps, opts: NotificationsO
   const loop = createDeliveryLoop(
     deps,
     channels,
-    createAdapters(() => deps.clock.now()),
+    createAdapters(() => deps.clock.now(), { allowPrivate: deps.config.WEBHOOK_ALLOW_PRIVATE }),
     opts.hooks,
   )
   const dispatcher = createDispatcher(deps, () => tickets)

@@ -31,7 +31,7 @@ const deliveriesOf = (eventType: string) =>
   )
 
 beforeAll(async () => {
-  rt = await createTestRuntime({ config: { SMTP_URL: 'smtp://127.0.0.1:2' } })
+  rt = await createTestRuntime({ config: { SMTP_URL: 'smtp://127.0.0.1:2', WEBHOOK_ALLOW_PRIVATE: 'true' } })
   w = await buildTicketWorld(rt)
 })
 afterAll(() => rt?.close())

@@ -33,6 +33,7 @@ export function matchesPattern(patterns: readonly string[], type: string): boole
 
 export function createOutgoing(deps: ModuleDeps, box: SecretBox) {
   const { database, clock, jobs, audit, outbox, log } = deps
+  const policy = { allowPrivate: deps.config.WEBHOOK_ALLOW_PRIVATE }
 
   async function fanOut(e: DeliveredEvent) {
     if (PRIVATE.test(e.type)) return
@@ -97,7 +98,7 @@ export function createOutgoing(deps: ModuleDeps, box: SecretBox) {
           [DELIVERY_HEADER]: row.replayOf ?? row.id,
           'user-agent': 'Aftercare-Webhooks/1',
         }
-        result = await postOut(sub.url, { body: row.body, headers }, () => clock.now())
+        result = await postOut(sub.url, { body: row.body, headers }, () => clock.now(), policy)
       } catch (e) {
         result = e instanceof DeliveryError ? e : new DeliveryError(e instanceof Error ? e.message : String(e), { retryable: true })
       }

@@ -4,10 +4,11 @@ import type { CreateWebhookBody, UpdateWebhookBody, WebhookDelivery, WebhookSubs
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { z } from 'zod'
 import type { DbOrTx } from '../../platform/db/index.ts'
-import { ConflictError, NotFoundError, PreconditionFailedError } from '../../platform/errors.ts'
+import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../../platform/errors.ts'
 import type { RequestContext } from '../../platform/http/access.ts'
 import type { ModuleDeps } from '../../modules.ts'
 import type { SecretBox } from '../identity/index.ts'
+import { checkOutboundUrl } from '../notifications/index.ts'
 import type { Outgoing } from './outgoing.ts'
 import { webhookRepository as repo } from './webhooks.repository.ts'
 import type { SubscriptionRow, WebhookDeliveryRow } from './webhooks.tables.ts'
@@ -51,6 +52,12 @@ function parseCursor(s: string | undefined) {
 
 export function createSubscriptionService(deps: ModuleDeps, box: SecretBox, outgoing: Outgoing) {
   const { database, clock, audit, outbox } = deps
+  const policy = { allowPrivate: deps.config.WEBHOOK_ALLOW_PRIVATE }
+  /** The SSRF guard at save time (sending checks the address actually connected to again). */
+  async function refuseUnsafeUrl(url: string) {
+    const refusal = await checkOutboundUrl(url, policy)
+    if (refusal) throw ValidationError.field('url', refusal)
+  }
   const by = (ctx: RequestContext) => ({
     tenantId: ctx.actor.tenantId,
     actorType: ctx.actor.kind === 'token' ? ('token' as const) : ('user' as const),
@@ -94,6 +101,7 @@ export function createSubscriptionService(deps: ModuleDeps, box: SecretBox, outg
 
     /** Subscribes a URL to events; the signing secret is in the answer and never again. */
     async create(ctx: RequestContext, input: z.output<typeof CreateWebhookBody>) {
+      await refuseUnsafeUrl(input.url)
       const secret = newSecret()
       const now = clock.now()
       return database.withTenant(ctx.actor.tenantId, async (tx) => {
@@ -118,6 +126,7 @@ export function createSubscriptionService(deps: ModuleDeps, box: SecretBox, outg
 
     /** Changes a subscription; switching it on again clears its failure count. */
     async update(ctx: RequestContext, id: string, input: z.output<typeof UpdateWebhookBody>, ifMatch?: number) {
+      if (input.url !== undefined) await refuseUnsafeUrl(input.url)
       return database.withTenant(ctx.actor.tenantId, async (tx) => {
         const s = await find(tx, id)
         if (ifMatch !== undefined && ifMatch !== s.version) throw new PreconditionFailedError()

@@ -61,7 +61,8 @@ const seen = new Set<string>()
 const deliver = () => rt.modules.webhooks.outgoing.deliverDue({ tenantId: w.tenant.id })
 
 beforeAll(async () => {
-  rt = await createTestRuntime()
+  // the receivers' fakes listen on 127.0.0.1
+  rt = await createTestRuntime({ config: { WEBHOOK_ALLOW_PRIVATE: 'true' } })
   w = await buildTicketWorld(rt)
   receiver = await startReceiver()
 })

@@ -13,6 +13,8 @@ import { fitTemplateValue, wechatMpAdapter } from './wechat-mp.ts'
 let fakes: FakeVendors
 let smtp: FakeSmtp
 const now = () => new Date()
+/** The fakes listen on 127.0.0.1, which the SSRF guard refuses unless private addresses are allowed. */
+const local = { allowPrivate: true }
 
 beforeAll(async () => {
   fakes = await startFakeVendors()
@@ -53,7 +55,7 @@ async function failure(p: Promise<unknown>): Promise<DeliveryError> {
 }
 
 describe('Alibaba Cloud SMS (SendSms, RPC signature V1)', () => {
-  const sms = aliyunSmsAdapter(now)
+  const sms = aliyunSmsAdapter(now, local)
   const channel = (secret: string = VENDOR.aliyun.accessKeySecret) =>
     creds(
       {
@@ -136,7 +138,7 @@ describe('Alibaba Cloud SMS (SendSms, RPC signature V1)', () => {
 })
 
 describe('WeCom group robot', () => {
-  const wecom = wecomRobotAdapter(now)
+  const wecom = wecomRobotAdapter(now, local)
   const channel = (key: string = VENDOR.wecom.key) => creds({ endpoint: `${fakes.url}/cgi-bin/webhook/send` }, { key })
 
   it('posts markdown (cut to 4096 bytes of UTF-8); a bad key is permanent', async () => {
@@ -155,7 +157,7 @@ describe('WeCom group robot', () => {
 })
 
 describe('DingTalk custom robot (加签)', () => {
-  const ding = dingtalkRobotAdapter(now)
+  const ding = dingtalkRobotAdapter(now, local)
   const channel = (signSecret: string = VENDOR.dingtalk.signSecret) =>
     creds({ endpoint: `${fakes.url}/robot/send` }, { accessToken: VENDOR.dingtalk.accessToken, signSecret })
 
@@ -182,7 +184,7 @@ describe('DingTalk custom robot (加签)', () => {
 
 describe('WeChat official account template message', () => {
   it('fetches a stable token once, sends data values cut to their key type, with client_msg_id', async () => {
-    const wechat = wechatMpAdapter(now)
+    const wechat = wechatMpAdapter(now, local)
     const channel = creds({ appId: VENDOR.wechat.appId, endpoint: fakes.url, linkTickets: true }, { appSecret: VENDOR.wechat.appSecret })
     const long = '办公楼三层财务室打印机频繁卡纸无法打印'
     const m = message({
@@ -205,7 +207,7 @@ describe('WeChat official account template message', () => {
   })
 
   it('an expired token is dropped and retried at once; an unsubscribed user (43004) is final', async () => {
-    const wechat = wechatMpAdapter(now)
+    const wechat = wechatMpAdapter(now, local)
     const channel = creds({ appId: VENDOR.wechat.appId, endpoint: fakes.url }, { appSecret: VENDOR.wechat.appSecret })
     fakes.failNext('wechat', { json: { errcode: 40001, errmsg: 'invalid credential, access_token is invalid or not latest' } })
     expect(await failure(wechat.send(channel, message({ to: 'openid-123456', externalId: 'tpl' })))).toMatchObject({
@@ -218,7 +220,7 @@ describe('WeChat official account template message', () => {
       code: 'wechat_43004',
     })
     const wrong = creds({ appId: VENDOR.wechat.appId, endpoint: fakes.url }, { appSecret: 'wrong' })
-    expect(await failure(wechatMpAdapter(now).send(wrong, message({ to: 'openid-123456', externalId: 'tpl' })))).toMatchObject({
+    expect(await failure(wechatMpAdapter(now, local).send(wrong, message({ to: 'openid-123456', externalId: 'tpl' })))).toMatchObject({
       retryable: false,
       code: 'wechat_40013',
     })
@@ -258,7 +260,7 @@ describe('email (SMTP)', () => {
 })
 
 describe('generic webhook channel', () => {
-  const hook = webhookChannelAdapter(now)
+  const hook = webhookChannelAdapter(now, local)
   const channel = () => creds({ url: `${fakes.url}/hook` }, { signingSecret: VENDOR.webhook.signingSecret })
 
   it('signs the body (HMAC-SHA256 over timestamp + "." + body) and names the delivery', async () => {

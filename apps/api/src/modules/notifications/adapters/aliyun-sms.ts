@@ -4,6 +4,7 @@
 import { createHmac, randomUUID } from 'node:crypto'
 import { SmsReportBody } from '@aftercare/contracts'
 import { request } from './http.ts'
+import { strictPolicy, type OutboundPolicy } from './outbound-guard.ts'
 import { DeliveryError, requireSecret, requireSetting, type ChannelAdapter } from './types.ts'
 
 /** RFC 3986 percent-encoding as Alibaba's signature wants it: only A–Z a–z 0–9 - _ . ~ stay as they are. */
@@ -31,7 +32,7 @@ export const rpcTimestamp = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z
 /** Codes worth another try later (frequency control, throttling, the service being busy). */
 const retryableCodes = /^(isv\.BUSINESS_LIMIT_CONTROL|Throttling.*|ServiceUnavailable|InternalError|SignatureNonceUsed)$/
 
-export function aliyunSmsAdapter(now: () => Date): ChannelAdapter {
+export function aliyunSmsAdapter(now: () => Date, policy: OutboundPolicy = strictPolicy): ChannelAdapter {
   return {
     kind: 'sms',
     // SendSms has no idempotency (the doc says so): never resend after an unknown outcome.
@@ -61,7 +62,7 @@ export function aliyunSmsAdapter(now: () => Date): ChannelAdapter {
       const endpoint = requireSetting(channel, 'endpoint').replace(/\/?$/, '/')
       const url = `${endpoint}?Signature=${percentEncode(signature)}&${canonicalQuery(params)}`
       // errors come back as 4xx with a JSON Code: read them instead of failing on the status
-      const res = await request(url, { method: 'GET', acceptStatus: (s) => s >= 400 && s < 500 && s !== 408 && s !== 429 }, now)
+      const res = await request(url, { method: 'GET', acceptStatus: (s) => s >= 400 && s < 500 && s !== 408 && s !== 429 }, now, policy)
       const body = (res.json ?? {}) as { Code?: string; Message?: string; BizId?: string }
       if (body.Code === 'OK') return { providerRef: body.BizId ?? null }
       const code = body.Code ?? `http_${res.status}`

@@ -1,8 +1,14 @@
-// JSON over HTTP for adapters: timeouts, and failures classified as retryable or not.
+// JSON over HTTP for adapters: timeouts, failures classified as retryable or not, and the SSRF guard
+// (node:http with a checking DNS lookup, so the address connected to is the address checked).
+import http from 'node:http'
+import https from 'node:https'
 import { parseRetryAfter } from '../backoff.ts'
+import { BlockedAddressError, guardedLookup, refusalOf, strictPolicy, type OutboundPolicy } from './outbound-guard.ts'
 import { DeliveryError } from './types.ts'
 
 const TIMEOUT_MS = 10_000
+/** Answers are read up to this size (error texts and small JSON bodies; nothing we call sends more). */
+const MAX_RESPONSE_BYTES = 1_000_000
 
 export interface HttpResult {
   status: number
@@ -10,29 +16,68 @@ export interface HttpResult {
   json: unknown
 }
 
+interface RawResponse {
+  status: number
+  headers: http.IncomingHttpHeaders
+  text: string
+}
+
+function send(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+  policy: OutboundPolicy,
+): Promise<RawResponse> {
+  const lib = url.protocol === 'https:' ? https : http
+  return new Promise((resolve, reject) => {
+    const req = lib.request(
+      url,
+      { method, headers, lookup: guardedLookup(policy) as unknown as http.RequestOptions['lookup'], timeout: TIMEOUT_MS },
+      (res) => {
+        const chunks: Buffer[] = []
+        let size = 0
+        res.on('data', (c: Buffer) => {
+          size += c.length
+          if (size <= MAX_RESPONSE_BYTES) chunks.push(c)
+        })
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }))
+        res.on('error', reject)
+      },
+    )
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${TIMEOUT_MS / 1000} s`)))
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
 /**
  * Sends a request; network errors, timeouts, 408, 429 and 5xx are retryable (honouring Retry-After),
- * other non-2xx answers are permanent unless `acceptStatus` says otherwise.
+ * other non-2xx answers are permanent unless `acceptStatus` says otherwise. Redirects are not followed.
+ * An address the policy refuses (checked on the URL and on what its name resolves to now) fails for good.
  */
 export async function request(
   url: string,
   init: { method?: 'GET' | 'POST'; body?: string; headers?: Record<string, string>; acceptStatus?: (status: number) => boolean },
   now: () => Date = () => new Date(),
+  policy: OutboundPolicy = strictPolicy,
 ): Promise<HttpResult> {
-  let res: Response
+  const refusal = refusalOf(url, policy)
+  if (refusal) throw new DeliveryError(`Refused: the URL ${refusal}`, { retryable: false, code: 'blocked_address' })
+  const headers: Record<string, string> = { accept: 'application/json, */*', 'user-agent': 'Aftercare/1', ...init.headers }
+  if (init.body !== undefined) {
+    headers['content-type'] ??= 'application/json; charset=utf-8'
+    headers['content-length'] = String(Buffer.byteLength(init.body))
+  }
+  let res: RawResponse
   try {
-    res = await fetch(url, {
-      method: init.method ?? 'POST',
-      body: init.body,
-      headers: init.body !== undefined ? { 'content-type': 'application/json; charset=utf-8', ...init.headers } : init.headers,
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-      redirect: 'manual',
-    })
+    res = await send(new URL(url), init.method ?? 'POST', headers, init.body, policy)
   } catch (e) {
-    const cause = e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e)
+    if (e instanceof BlockedAddressError) throw new DeliveryError(`Refused: ${e.message}`, { retryable: false, code: 'blocked_address' })
+    const cause = e instanceof Error ? e.message : String(e)
     throw new DeliveryError(`Network error: ${cause}`, { retryable: true, code: 'network' })
   }
-  const text = await res.text().catch(() => '')
+  const text = res.text
   let json: unknown
   try {
     json = text ? JSON.parse(text) : undefined
@@ -42,9 +87,10 @@ export async function request(
   const ok = (res.status >= 200 && res.status < 300) || (init.acceptStatus?.(res.status) ?? false)
   if (!ok) {
     const retryable = res.status === 408 || res.status === 429 || res.status >= 500
+    const retryAfter = res.headers['retry-after']
     throw new DeliveryError(`HTTP ${res.status}: ${text.slice(0, 300)}`, {
       retryable,
-      retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), now()),
+      retryAfterMs: parseRetryAfter(typeof retryAfter === 'string' ? retryAfter : null, now()),
       code: `http_${res.status}`,
     })
   }

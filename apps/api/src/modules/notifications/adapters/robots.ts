@@ -4,6 +4,7 @@
 // DingTalk: https://open.dingtalk.com/document/robots/custom-robot-access (加签)
 import { createHmac } from 'node:crypto'
 import { errcodeOf, request } from './http.ts'
+import { strictPolicy, type OutboundPolicy } from './outbound-guard.ts'
 import { DeliveryError, requireSecret, requireSetting, truncateBytes, type ChannelAdapter, type OutgoingMessage } from './types.ts'
 
 /** Messages a robot accepts per minute. */
@@ -12,7 +13,7 @@ export const ROBOT_MESSAGES_PER_MINUTE = 20
 const markdownOf = (m: OutgoingMessage) =>
   `**${m.subject}**\n\n${m.body}${m.link && !m.body.includes(m.link) ? `\n\n[${m.link}](${m.link})` : ''}`
 
-export function wecomRobotAdapter(now: () => Date): ChannelAdapter {
+export function wecomRobotAdapter(now: () => Date, policy: OutboundPolicy = strictPolicy): ChannelAdapter {
   return {
     kind: 'wecom_robot',
     idempotent: false,
@@ -20,7 +21,7 @@ export function wecomRobotAdapter(now: () => Date): ChannelAdapter {
       const url = `${requireSetting(channel, 'endpoint')}?key=${encodeURIComponent(requireSecret(channel, 'key'))}`
       // markdown content is limited to 4096 bytes of UTF-8
       const body = { msgtype: 'markdown', markdown: { content: truncateBytes(markdownOf(msg), 4096) } }
-      const res = await request(url, { body: JSON.stringify(body) }, now)
+      const res = await request(url, { body: JSON.stringify(body) }, now, policy)
       const { errcode, errmsg } = errcodeOf(res.json)
       if (errcode === 0) return { providerRef: null }
       // 45009: over the frequency limit; -1: system busy
@@ -39,7 +40,7 @@ export function dingtalkSign(secret: string, timestampMs: number): string {
   return encodeURIComponent(createHmac('sha256', secret).update(`${timestampMs}\n${secret}`).digest('base64'))
 }
 
-export function dingtalkRobotAdapter(now: () => Date): ChannelAdapter {
+export function dingtalkRobotAdapter(now: () => Date, policy: OutboundPolicy = strictPolicy): ChannelAdapter {
   return {
     kind: 'dingtalk_robot',
     idempotent: false,
@@ -51,7 +52,7 @@ export function dingtalkRobotAdapter(now: () => Date): ChannelAdapter {
         url += `&timestamp=${ts}&sign=${dingtalkSign(signSecret, ts)}`
       }
       const body = { msgtype: 'markdown', markdown: { title: msg.subject.slice(0, 100), text: truncateBytes(markdownOf(msg), 5000) } }
-      const res = await request(url, { body: JSON.stringify(body) }, now)
+      const res = await request(url, { body: JSON.stringify(body) }, now, policy)
       const { errcode, errmsg } = errcodeOf(res.json)
       if (errcode === 0) return { providerRef: null }
       // 130101: more than 20 a minute, the robot is throttled for 10 minutes; -1: system busy

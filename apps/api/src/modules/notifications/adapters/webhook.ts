@@ -1,9 +1,10 @@
 // The generic webhook channel: a signed JSON POST per notification (for chat tools and in-house systems).
 import { DELIVERY_HEADER, EVENT_HEADER, signedHeaders } from '../signing.ts'
 import { request } from './http.ts'
+import { strictPolicy, type OutboundPolicy } from './outbound-guard.ts'
 import { requireSecret, requireSetting, type ChannelAdapter } from './types.ts'
 
-export function webhookChannelAdapter(now: () => Date): ChannelAdapter {
+export function webhookChannelAdapter(now: () => Date, policy: OutboundPolicy = strictPolicy): ChannelAdapter {
   return {
     kind: 'webhook',
     // receivers deduplicate on X-Aftercare-Delivery (documented in ADR 0009)
@@ -29,6 +30,7 @@ export function webhookChannelAdapter(now: () => Date): ChannelAdapter {
           },
         },
         now,
+        policy,
       )
       return { providerRef: null }
     },

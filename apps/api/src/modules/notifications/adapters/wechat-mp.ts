@@ -5,6 +5,7 @@
 // https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html
 import { createHash } from 'node:crypto'
 import { errcodeOf, request } from './http.ts'
+import { strictPolicy, type OutboundPolicy } from './outbound-guard.ts'
 import { DeliveryError, requireSecret, requireSetting, type ChannelAdapter } from './types.ts'
 
 /**
@@ -32,7 +33,7 @@ export function fitTemplateValue(key: string, value: string): string {
 /** Token errors: drop the cached token and try again at once. */
 const tokenErrors = new Set([40001, 40014, 42001])
 
-export function wechatMpAdapter(now: () => Date): ChannelAdapter {
+export function wechatMpAdapter(now: () => Date, policy: OutboundPolicy = strictPolicy): ChannelAdapter {
   const tokens = new Map<string, { token: string; expiresAt: number }>()
 
   async function accessToken(endpoint: string, appId: string, appSecret: string): Promise<string> {
@@ -43,6 +44,7 @@ export function wechatMpAdapter(now: () => Date): ChannelAdapter {
       `${endpoint}/cgi-bin/stable_token`,
       { body: JSON.stringify({ grant_type: 'client_credential', appid: appId, secret: appSecret, force_refresh: false }) },
       now,
+      policy,
     )
     const body = (res.json ?? {}) as { access_token?: string; expires_in?: number }
     if (!body.access_token) {
@@ -76,6 +78,7 @@ export function wechatMpAdapter(now: () => Date): ChannelAdapter {
         `${endpoint}/cgi-bin/message/template/send?access_token=${encodeURIComponent(token)}`,
         { body: JSON.stringify(body) },
         now,
+        policy,
       )
       const { errcode, errmsg } = errcodeOf(res.json)
       if (errcode === 0) return { providerRef: String((res.json as { msgid?: unknown }).msgid ?? '') || null }
