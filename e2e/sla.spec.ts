@@ -1,0 +1,84 @@
+// SLA in the browser, in real time on the real server and worker: an administrator sets up (through
+// the API) a policy for a ticket type of its own with a two-minute first response on the 7×24
+// calendar, warned at 5 % (6 s). A P1 ticket of that type shows its countdown badge in the ticket
+// list and on its page; the supervisor finds it on the at-risk page once warned; at the breach two
+// minutes later the supervisor's bell shows the SLA notification.
+import { expect, test } from '@playwright/test'
+import { apiAs, type Api } from './portal-fixtures.ts'
+import { demo, login } from './helpers.ts'
+
+let admin: Api
+let ticket: { id: string; number: string }
+
+test.beforeAll(async ({ baseURL }) => {
+  admin = await apiAs(baseURL!)
+  const stamp = Date.now().toString(36)
+  const type = await admin.send<{ id: string }>('POST', '/api/tickets/types', { code: `sla${stamp}`, name: `SLA 测试 ${stamp}` })
+  const calendars = await admin.get<{ items: { id: string; alwaysOpen: boolean }[] }>('/api/sla/calendars')
+  const minute = { firstResponse: { minutes: 2 }, resolution: { minutes: 600 } }
+  await admin.send('POST', '/api/sla/policies', {
+    name: `两分钟响应 ${stamp}`,
+    typeIds: [type.id],
+    rank: 0,
+    calendarId: calendars.items.find((c) => c.alwaysOpen)!.id,
+    warningFraction: 0.05,
+    targets: { P1: minute },
+    escalations: [],
+  })
+  const customers = await admin.get<{ items: { id: string }[] }>('/api/customers?limit=1')
+  const customer =
+    customers.items[0] ?? (await admin.send<{ id: string }>('POST', '/api/customers', { name: `冷链物流 ${stamp}`, tier: 'gold' }))
+  ticket = await admin.send('POST', '/api/tickets', {
+    subject: `冷库温度报警 ${stamp}`,
+    description: '冷库温度持续升高，需要尽快响应',
+    typeId: type.id,
+    customerId: customer.id,
+    priority: 'P1',
+  })
+})
+
+test.afterAll(async () => {
+  await admin?.close()
+})
+
+test('a P1 ticket counts down in the list and on its page, is at risk once warned, and its breach rings the bell', async ({ page }) => {
+  test.setTimeout(240_000)
+  await login(page, demo.supervisor)
+
+  // The list: the ticket's badge counts down (the text changes from one second to the next).
+  await page.goto('/tickets')
+  const row = page.getByTestId(`ticket-row-${ticket.number}`)
+  const badge = row.getByTestId('sla-badge')
+  await expect(badge).toBeVisible()
+  await expect(badge).toHaveAttribute('data-sla-state', /ok|warning|breached/)
+  await expect(badge).toContainText('首次响应')
+  const first = await badge.textContent()
+  await expect(badge).not.toHaveText(first!)
+
+  // The ticket's page shows the same badge in its SLA panel.
+  await row.getByTestId('ticket-link').click()
+  await expect(page).toHaveURL(new RegExp(`/tickets/${ticket.id}$`))
+  const panel = page.getByTestId('ticket-sla-panel')
+  await expect(panel.getByTestId('sla-badge')).toBeVisible()
+  await expect(panel).toContainText('两分钟响应')
+
+  // At risk once warned (6 s after creation, raised by the worker's timer).
+  await page.goto('/sla/at-risk')
+  await page.locator('.ant-segmented').getByText('预警', { exact: true }).click()
+  const atRisk = page.locator(`[data-testid="at-risk-row"][data-ticket-number="${ticket.number}"]`)
+  await expect(async () => {
+    await page.getByRole('button', { name: '重新加载' }).click()
+    await expect(atRisk).toBeVisible({ timeout: 2_000 })
+  }).toPass({ timeout: 30_000 })
+  await expect(atRisk.getByTestId('sla-badge')).toHaveAttribute('data-sla-state', /warning|breached/)
+
+  // The breach (two minutes after creation) reaches the supervisor's bell, live.
+  const bell = page.getByTestId('notification-bell')
+  await expect(bell).not.toHaveAttribute('data-unread', '0', { timeout: 150_000 })
+  await bell.click()
+  await expect(page.getByTestId('notification-item').filter({ hasText: `SLA 超时：${ticket.number}` })).toBeVisible()
+  await page.keyboard.press('Escape')
+  await page.getByRole('button', { name: '重新加载' }).click()
+  await page.locator('.ant-segmented').getByText('已超时', { exact: true }).click()
+  await expect(atRisk.getByTestId('sla-badge')).toHaveAttribute('data-sla-state', 'breached')
+})
