@@ -9,6 +9,19 @@ let admin: Client
 let org: { id: string; contacts: { id: string }[] }
 let portalUser: { id: string; email: string }
 
+// Addresses unique to this run: on a shared PostgreSQL database other runs' tenants hold contacts too,
+// and a target found in two tenants (without a tenant slug) is ambiguous, so nothing would be sent.
+const digits = () => String(Math.floor(Math.random() * 1e8)).padStart(8, '0')
+const M1 = `138${digits()}`
+const M2 = `139${digits()}`
+const M3 = `137${digits()}`
+const run = digits()
+const EMAIL = `zhangwei.${run}@hdjm.example.com`
+const UNKNOWN = `136${digits()}`
+const octet = () => Math.floor(Math.random() * 250) + 1
+const NET = `10.${octet()}.${octet()}`
+const mask = (m: string) => `${m.slice(0, 3)}****${m.slice(7)}`
+
 const pub = (url: string, payload: Record<string, unknown>, headers: Record<string, string> = {}) =>
   rt.app.inject({ method: 'POST', url, payload, headers })
 
@@ -39,7 +52,7 @@ const otpEvents = async (to: string) =>
 
 /** Every code request comes from its own address, so the per-address hourly limit stays out of the way. */
 let ipSeq = 0
-const fromIp = () => ({ 'x-forwarded-for': `10.0.0.${++ipSeq}` })
+const fromIp = () => ({ 'x-forwarded-for': `${NET}.${++ipSeq}` })
 const nextMinute = () => rt.clock.advance(61_000)
 
 beforeAll(async () => {
@@ -54,32 +67,32 @@ beforeAll(async () => {
     admin.post('/api/customers', {
       name: '华东精密制造有限公司',
       contacts: [
-        { name: '张伟', mobile: '13812345678', email: 'zhangwei@hdjm.example.com', isPrimary: true },
-        { name: '李娜', mobile: '13912345678' },
+        { name: '张伟', mobile: M1, email: EMAIL, isPrimary: true },
+        { name: '李娜', mobile: M2 },
       ],
     }),
     201,
   )
-  portalUser = await buildUser(rt, tenant, 'customer_contact', { email: 'zhangwei@hdjm.example.com', customerOrgId: org.id })
+  portalUser = await buildUser(rt, tenant, 'customer_contact', { email: EMAIL, customerOrgId: org.id })
   const otherAdmin = await loginAs(rt, other, 'admin')
-  await ok(otherAdmin.post('/api/customers', { name: '别家公司', contacts: [{ name: '王五', mobile: '13700000000' }] }), 201)
+  await ok(otherAdmin.post('/api/customers', { name: '别家公司', contacts: [{ name: '王五', mobile: M3 }] }), 201)
 })
 afterAll(() => rt?.close())
 
 describe('portal sign-in with a one-time code', () => {
   it('signs a contact in with the right code: a normal portal session of their organisation', async () => {
     const sent = await ok<{ channel: string; destination: string; resendAfterSeconds: number }>(
-      pub('/api/auth/portal/otp', { target: 'ZhangWei@HDJM.example.com', tenant: tenant.slug }, fromIp()),
+      pub('/api/auth/portal/otp', { target: EMAIL.replace('zhangwei', 'ZhangWei').replace('hdjm', 'HDJM'), tenant: tenant.slug }, fromIp()),
     )
-    expect(sent).toMatchObject({ channel: 'email', destination: 'zh***@hdjm.example.com', resendAfterSeconds: 60 })
-    const { code, purpose } = (await sentCode('zhangwei@hdjm.example.com'))!
+    expect(sent).toMatchObject({ channel: 'email', destination: `zh***@hdjm.example.com`, resendAfterSeconds: 60 })
+    const { code, purpose } = (await sentCode(EMAIL))!
     expect(code).toMatch(/^\d{6}$/)
     expect(purpose).toBe('portal_sign_in')
     // only a hash is kept
     const stored = await rt.database.query<{ code_hash: string }>('select code_hash from portal_login_codes')
     expect(stored.every((r) => r.code_hash !== code && r.code_hash.length === 64)).toBe(true)
 
-    const res = await pub('/api/auth/portal/otp/verify', { target: 'zhangwei@hdjm.example.com', code })
+    const res = await pub('/api/auth/portal/otp/verify', { target: EMAIL, code })
     expect(res.statusCode, res.body).toBe(200)
     const body = res.json() as { user: { id: string; customerOrgId: string; roles: string[] }; csrfToken: string }
     expect(body.user).toMatchObject({ id: portalUser.id, customerOrgId: org.id, roles: ['customer_contact'] })
@@ -88,28 +101,30 @@ describe('portal sign-in with a one-time code', () => {
     expect(me.statusCode).toBe(200)
     expect((me.json() as { id: string }).id).toBe(portalUser.id)
     // the code is used up
-    expect((await pub('/api/auth/portal/otp/verify', { target: 'zhangwei@hdjm.example.com', code })).statusCode).toBe(422)
+    expect((await pub('/api/auth/portal/otp/verify', { target: EMAIL, code })).statusCode).toBe(422)
   })
 
   it('gives a contact without an account one on first sign-in by mobile (+86 and spaces allowed)', async () => {
     nextMinute()
-    const sent = await ok<{ channel: string; destination: string }>(pub('/api/auth/portal/otp', { target: '+86 139 1234 5678' }, fromIp()))
-    expect(sent).toMatchObject({ channel: 'sms', destination: '139****5678' })
-    const { code } = (await sentCode('13912345678'))!
+    const sent = await ok<{ channel: string; destination: string }>(
+      pub('/api/auth/portal/otp', { target: `+86 ${M2.slice(0, 3)} ${M2.slice(3, 7)} ${M2.slice(7)}` }, fromIp()),
+    )
+    expect(sent).toMatchObject({ channel: 'sms', destination: mask(M2) })
+    const { code } = (await sentCode(M2))!
     const body = await ok<{ user: { name: string; customerOrgId: string; roles: string[] } }>(
-      pub('/api/auth/portal/otp/verify', { target: '13912345678', code }),
+      pub('/api/auth/portal/otp/verify', { target: M2, code }),
     )
     expect(body.user).toMatchObject({ name: '李娜', customerOrgId: org.id, roles: ['customer_contact'] })
   })
 
   it('answers an unknown address exactly like a known one, sends nothing, and no code signs in', async () => {
     nextMinute()
-    const known = await ok<Record<string, unknown>>(pub('/api/auth/portal/otp', { target: '13812345678' }, fromIp()))
-    const unknown = await ok<Record<string, unknown>>(pub('/api/auth/portal/otp', { target: '13600000000' }, fromIp()))
+    const known = await ok<Record<string, unknown>>(pub('/api/auth/portal/otp', { target: M1 }, fromIp()))
+    const unknown = await ok<Record<string, unknown>>(pub('/api/auth/portal/otp', { target: UNKNOWN }, fromIp()))
     expect(Object.keys(unknown).sort()).toEqual(Object.keys(known).sort())
-    expect(unknown).toMatchObject({ channel: 'sms', destination: '136****0000', resendAfterSeconds: 60 })
-    expect(await otpEvents('13600000000')).toBe(0)
-    const wrong = await pub('/api/auth/portal/otp/verify', { target: '13600000000', code: '123456' })
+    expect(unknown).toMatchObject({ channel: 'sms', destination: mask(UNKNOWN), resendAfterSeconds: 60 })
+    expect(await otpEvents(UNKNOWN)).toBe(0)
+    const wrong = await pub('/api/auth/portal/otp/verify', { target: UNKNOWN, code: '123456' })
     expect(wrong.statusCode).toBe(422)
     expect(wrong.json()).toMatchObject({ code: 'otp_wrong' })
     // a staff member's address never gets a portal code
@@ -119,45 +134,45 @@ describe('portal sign-in with a one-time code', () => {
 
   it('locks the code after 5 wrong attempts: even the right code is refused then', async () => {
     nextMinute()
-    await ok(pub('/api/auth/portal/otp', { target: '13812345678' }, fromIp()))
-    const { code } = (await sentCode('13812345678'))!
+    await ok(pub('/api/auth/portal/otp', { target: M1 }, fromIp()))
+    const { code } = (await sentCode(M1))!
     const bad = code === '000000' ? '111111' : '000000'
     for (let left = 4; left >= 0; left--) {
-      const r = await pub('/api/auth/portal/otp/verify', { target: '13812345678', code: bad })
+      const r = await pub('/api/auth/portal/otp/verify', { target: M1, code: bad })
       expect(r.statusCode).toBe(422)
       expect(r.json()).toMatchObject({ code: 'otp_wrong', issues: [{ path: 'code', message: `is not correct; ${left} attempt(s) left` }] })
     }
-    const locked = await pub('/api/auth/portal/otp/verify', { target: '13812345678', code })
+    const locked = await pub('/api/auth/portal/otp/verify', { target: M1, code })
     expect(locked.statusCode).toBe(429)
     expect(locked.json()).toMatchObject({ code: 'otp_locked' })
   })
 
   it('refuses an expired code (10 minutes)', async () => {
     nextMinute()
-    await ok(pub('/api/auth/portal/otp', { target: '13812345678' }, fromIp()))
-    const { code } = (await sentCode('13812345678'))!
+    await ok(pub('/api/auth/portal/otp', { target: M1 }, fromIp()))
+    const { code } = (await sentCode(M1))!
     rt.clock.advance(10 * 60_000 + 1000)
-    const r = await pub('/api/auth/portal/otp/verify', { target: '13812345678', code })
+    const r = await pub('/api/auth/portal/otp/verify', { target: M1, code })
     expect(r.statusCode).toBe(410)
     expect(r.json()).toMatchObject({ code: 'otp_expired' })
   })
 
   it("does not find another tenant's contact: same answer, nothing sent, no sign-in", async () => {
     nextMinute()
-    await ok(pub('/api/auth/portal/otp', { target: '13700000000', tenant: tenant.slug }, fromIp()))
-    expect(await otpEvents('13700000000')).toBe(0)
-    expect((await pub('/api/auth/portal/otp/verify', { target: '13700000000', code: '123456', tenant: tenant.slug })).statusCode).toBe(422)
+    await ok(pub('/api/auth/portal/otp', { target: M3, tenant: tenant.slug }, fromIp()))
+    expect(await otpEvents(M3)).toBe(0)
+    expect((await pub('/api/auth/portal/otp/verify', { target: M3, code: '123456', tenant: tenant.slug })).statusCode).toBe(422)
     // in its own tenant the same contact does get a code, but it does not open the first tenant
     nextMinute()
-    await ok(pub('/api/auth/portal/otp', { target: '13700000000', tenant: other.slug }, fromIp()))
-    const { code } = (await sentCode('13700000000'))!
-    const r = await pub('/api/auth/portal/otp/verify', { target: '13700000000', code, tenant: tenant.slug })
+    await ok(pub('/api/auth/portal/otp', { target: M3, tenant: other.slug }, fromIp()))
+    const { code } = (await sentCode(M3))!
+    const r = await pub('/api/auth/portal/otp/verify', { target: M3, code, tenant: tenant.slug })
     expect(r.statusCode).toBe(422)
   })
 
   it('rate limits per address (one code a minute, five an hour) and per client address', async () => {
     nextMinute()
-    const target = 'someone@nowhere.example.com'
+    const target = `someone.${run}@nowhere.example.com`
     await ok(pub('/api/auth/portal/otp', { target }, fromIp()))
     const soon = await pub('/api/auth/portal/otp', { target }, fromIp())
     expect(soon.statusCode).toBe(429)
@@ -171,9 +186,9 @@ describe('portal sign-in with a one-time code', () => {
     expect(hourly.statusCode).toBe(429)
     expect(hourly.json()).toMatchObject({ code: 'portal_otp_rate_limited' })
 
-    const ip = { 'x-forwarded-for': '10.9.9.9' }
-    for (let i = 0; i < 30; i++) await ok(pub('/api/auth/portal/otp', { target: `u${i}@nowhere.example.com` }, ip))
-    const perIp = await pub('/api/auth/portal/otp', { target: 'u99@nowhere.example.com' }, ip)
+    const ip = { 'x-forwarded-for': `${NET}.250` }
+    for (let i = 0; i < 30; i++) await ok(pub('/api/auth/portal/otp', { target: `u${i}.${run}@nowhere.example.com` }, ip))
+    const perIp = await pub('/api/auth/portal/otp', { target: `u99.${run}@nowhere.example.com` }, ip)
     expect(perIp.statusCode).toBe(429)
     expect(perIp.json()).toMatchObject({ code: 'portal_otp_rate_limited' })
   })
