@@ -94,6 +94,7 @@ export const routes: RouteObject[] = [
           page('rma', async () => (await import('../features/rma/RmaPage.tsx')).RmaPage, 'rma.read'),
           page('knowledge', async () => (await import('../features/knowledge/KnowledgePage.tsx')).KnowledgePage, 'knowledge.read'),
           page('reports', async () => (await import('../features/reports/ReportsPage.tsx')).ReportsPage, 'reports.read'),
+          page('complaints', async () => (await import('../features/complaints/ComplaintsPage.tsx')).ComplaintsPage, 'tickets.read'),
           page('sla/at-risk', async () => (await import('../features/sla/SlaAtRiskPage.tsx')).SlaAtRiskPage, 'tickets.read'),
           page('sla/compensations', async () => (await import('../features/sla/CompensationsPage.tsx')).CompensationsPage, 'sla.manage'),
           page('admin/sla', async () => (await import('../features/sla/SlaAdminPage.tsx')).SlaAdminPage, 'sla.manage'),
