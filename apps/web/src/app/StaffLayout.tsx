@@ -25,6 +25,7 @@ import {
   ToolOutlined,
   TransactionOutlined,
   UserOutlined,
+  WarningOutlined,
 } from '@ant-design/icons'
 import { Layout, Menu, Typography, type MenuProps } from 'antd'
 import { Suspense, useState, type ReactNode } from 'react'
@@ -57,6 +58,7 @@ function useNav(): { main: NavItem[]; admin: NavItem[] } {
       { path: '/rma', label: t('nav.rma'), icon: <RollbackOutlined />, permission: 'rma.read' },
       { path: '/knowledge', label: t('nav.knowledge'), icon: <BookOutlined />, permission: 'knowledge.read' },
       { path: '/reports', label: t('nav.reports'), icon: <LineChartOutlined />, permission: 'reports.read' },
+      { path: '/complaints', label: t('complaints.nav'), icon: <WarningOutlined />, permission: 'tickets.read' },
       { path: '/sla/at-risk', label: t('sla.nav.atRisk'), icon: <FieldTimeOutlined />, permission: 'sla.manage' },
       { path: '/sla/compensations', label: t('sla.nav.compensations'), icon: <TransactionOutlined />, permission: 'sla.manage' },
     ],
