@@ -1,5 +1,5 @@
 // Shows a signing secret once (after creation or rotation): it is never shown again.
-import { Alert, Modal, Typography } from 'antd'
+import { Alert, Button, Modal, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
 
 export function SecretModal({ secret, onClose }: { secret: string | null; onClose: () => void }) {
@@ -8,9 +8,12 @@ export function SecretModal({ secret, onClose }: { secret: string | null; onClos
     <Modal
       open={secret !== null}
       onCancel={onClose}
-      onOk={onClose}
-      cancelButtonProps={{ style: { display: 'none' } }}
       title={t('integrations.secret.title')}
+      footer={
+        <Button type="primary" data-testid="secret-done" onClick={onClose}>
+          {t('integrations.secret.saved')}
+        </Button>
+      }
     >
       <Alert type="warning" showIcon title={t('integrations.secret.once')} style={{ marginBottom: 12 }} />
       <Typography.Paragraph copyable={{ text: secret ?? '' }} code data-testid="webhook-secret" style={{ wordBreak: 'break-all' }}>

@@ -119,6 +119,7 @@ export const notificationsEnUS = {
       once: 'The secret is shown this once: copy it now. After closing it cannot be shown again, only replaced.',
       howTo:
         'Signing: header X-Aftercare-Timestamp holds Unix seconds, X-Aftercare-Signature holds v1= followed by the hex HMAC-SHA256(secret, "timestamp.raw body"); requests more than 5 minutes from our clock are refused.',
+      saved: 'I have saved it',
       rotate: 'New secret',
       rotateConfirm: 'The old secret stops working at once. Continue?',
     },

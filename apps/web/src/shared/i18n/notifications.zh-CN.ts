@@ -118,6 +118,7 @@ export const notificationsZhCN = {
       once: '密钥只显示这一次，请立即复制保存；关闭后无法再次查看，只能重新生成。',
       howTo:
         '签名方式：请求头 X-Aftercare-Timestamp 为 Unix 秒，X-Aftercare-Signature 为 v1= 加上 HMAC-SHA256(密钥, "时间戳.原始请求体") 的十六进制；与本机时钟相差超过 5 分钟的请求会被拒绝。',
+      saved: '我已保存',
       rotate: '重新生成密钥',
       rotateConfirm: '重新生成后旧密钥立即失效，确定吗？',
     },
