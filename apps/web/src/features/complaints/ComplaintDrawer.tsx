@@ -10,7 +10,7 @@ import { can, useCurrentUser } from '../../shared/auth/session.ts'
 import { dateTime } from '../../shared/format.ts'
 import { useCustomerNames } from '../tickets/pickers.tsx'
 import { ClockTag, GradeTag, TicketLink } from './CaseParts.tsx'
-import { caseError, clockOf, clockSummary, complaintKeys, isStale, useComplaint } from './complaints.api.ts'
+import { caseError, clockOf, clockSummary, complaintKeys, formatSpec, isStale, useComplaint } from './complaints.api.ts'
 
 type Action = 'respond' | 'plan' | 'close'
 
@@ -180,8 +180,8 @@ export function ComplaintDrawer({
             <Descriptions.Item label={t('complaints.responseDue')}>
               <ClockTag clock={response} testId="complaint-detail-response-clock" />
               {response?.dueAt && (
-                <Typography.Text type="secondary" style={{ marginInlineStart: 8 }}>
-                  {t('complaints.clockDue', { at: dateTime(response.dueAt) })}
+                <Typography.Text type="secondary" style={{ marginInlineStart: 8 }} data-testid="complaint-response-due">
+                  {t('complaints.clockDue', { at: dateTime(response.dueAt), spec: formatSpec(t, response.spec) })}
                 </Typography.Text>
               )}
             </Descriptions.Item>
@@ -189,7 +189,7 @@ export function ComplaintDrawer({
               <ClockTag clock={plan} testId="complaint-detail-plan-clock" />
               {plan?.dueAt && (
                 <Typography.Text type="secondary" style={{ marginInlineStart: 8 }}>
-                  {t('complaints.clockDue', { at: dateTime(plan.dueAt) })}
+                  {t('complaints.clockDue', { at: dateTime(plan.dueAt), spec: formatSpec(t, plan.spec) })}
                 </Typography.Text>
               )}
             </Descriptions.Item>

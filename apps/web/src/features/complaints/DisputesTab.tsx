@@ -442,7 +442,7 @@ function DisputeDrawer({ id, onClose }: { id: string; onClose: () => void }) {
               <ClockTag clock={review} testId="dispute-detail-review-clock" />
               {review?.dueAt && (
                 <Typography.Text type="secondary" style={{ marginInlineStart: 8 }}>
-                  {t('complaints.clockDue', { at: dateTime(review.dueAt) })}
+                  {t('complaints.clockDue', { at: dateTime(review.dueAt), spec: formatSpec(t, review.spec) })}
                 </Typography.Text>
               )}
             </Descriptions.Item>
@@ -454,7 +454,7 @@ function DisputeDrawer({ id, onClose }: { id: string; onClose: () => void }) {
               />
               {decision?.dueAt && (
                 <Typography.Text type="secondary" style={{ marginInlineStart: 8 }}>
-                  {t('complaints.clockDue', { at: dateTime(decision.dueAt) })}
+                  {t('complaints.clockDue', { at: dateTime(decision.dueAt), spec: formatSpec(t, decision.spec) })}
                 </Typography.Text>
               )}
             </Descriptions.Item>

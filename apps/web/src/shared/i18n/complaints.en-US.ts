@@ -39,7 +39,7 @@ export const complaintsEnUS = {
       closed: 'Closed',
     },
     clockStopped: '{{target}}: {{state}} ({{at}})',
-    clockDue: 'Due {{at}}',
+    clockDue: 'Due {{at}} (target {{spec}})',
     response: 'Response',
     plan: 'Plan',
     actions: {

@@ -39,7 +39,7 @@ export const complaintsZhCN = {
       closed: '已关闭',
     },
     clockStopped: '{{target}}：{{state}}（{{at}}）',
-    clockDue: '截止 {{at}}',
+    clockDue: '截止 {{at}}（时限 {{spec}}）',
     response: '响应内容',
     plan: '处理方案',
     actions: {
