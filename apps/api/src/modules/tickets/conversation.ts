@@ -7,7 +7,8 @@ import { isActiveWithRole } from '../identity/index.ts'
 import { staffRoles } from './create.ts'
 import { appendTokens } from './search.ts'
 import { statusAfterCustomerReply } from './status.ts'
-import { createTicketRecorder, readableTicket, ticketForWrite, whoOf, type TicketDeps } from './ticket-writes.ts'
+import type { DbOrTx } from '../../platform/db/index.ts'
+import { createTicketRecorder, readableTicket, ticketForWrite, whoOf, type TicketDeps, type Who } from './ticket-writes.ts'
 import { canPostMessage, canWorkTicket, isStaff, seesInternal } from './tickets.policy.ts'
 import { ticketRepository as repo } from './tickets.repository.ts'
 import type { NewTicketRow, TicketAttachmentRow, TicketMessageRow, TicketRow, TicketTimelineRow } from './tickets.tables.ts'
@@ -18,7 +19,79 @@ export function createTicketConversation(deps: TicketDeps) {
   const { database, clock } = deps
   const record = createTicketRecorder(deps)
 
+  /**
+   * Adds a public reply or an internal note in the caller's transaction (the checks of who may post
+   * are the caller's). A customer's reply ends a wait for the customer; the first public reply of an
+   * agent is the first response; mentioned users are notified.
+   */
+  async function applyMessage(
+    tx: DbOrTx,
+    t: TicketRow,
+    who: Who,
+    body: { body: string; visibility: MessageVisibility; mentionUserIds: string[]; attachmentIds?: string[] },
+  ): Promise<{ message: MessageWithAttachments; ticket: TicketRow }> {
+    if (who.type === 'customer' && (t.status === 'closed' || t.status === 'cancelled'))
+      throw new ConflictError('ticket_finished', `Ticket ${t.number} is ${t.status}; reopen it to continue the conversation`)
+    const mentions = [...new Set(body.mentionUserIds)]
+    if (mentions.length && who.type === 'customer') throw ValidationError.field('mentionUserIds', 'customers cannot mention users')
+    for (const userId of mentions)
+      if (!(await isActiveWithRole(tx, t.tenantId, userId, staffRoles)))
+        throw ValidationError.field('mentionUserIds', `user ${userId} cannot be mentioned`)
+    const now = clock.now()
+    const message = await repo.insertMessage(tx, {
+      tenantId: t.tenantId,
+      ticketId: t.id,
+      body: body.body,
+      visibility: body.visibility,
+      authorType: who.type,
+      authorId: who.userId,
+      authorName: who.name,
+      mentionUserIds: mentions,
+      createdAt: now,
+    })
+    const attachmentIds = [...new Set(body.attachmentIds ?? [])]
+    if ((await repo.attachToMessage(tx, t.id, message.id, body.visibility, attachmentIds)) !== attachmentIds.length)
+      throw ValidationError.field('attachmentIds', 'attach files uploaded to this ticket and not yet used by another message')
+    const patch: Partial<NewTicketRow> = { updatedAt: now }
+    if (body.visibility === 'public') patch.searchPublic = appendTokens(t.searchPublic, body.body)
+    else patch.searchInternal = appendTokens(t.searchInternal, body.body)
+    if (who.type === 'agent' && body.visibility === 'public' && !t.firstResponseAt) patch.firstResponseAt = now
+    const status = who.type === 'customer' ? statusAfterCustomerReply(t.status) : t.status
+    if (status !== t.status) patch.status = status
+    const row = await repo.update(tx, t.id, patch)
+    await record.timeline(tx, row, who, 'message', { messageId: message.id, visibility: body.visibility }, body.visibility, now)
+    await record.audit(tx, row, who, 'ticket.message_added', undefined, {
+      messageId: message.id,
+      visibility: body.visibility,
+      mentionUserIds: mentions,
+    })
+    await record.publish(tx, row, who, 'ticket.message_added', {
+      ticketId: row.id,
+      messageId: message.id,
+      visibility: body.visibility,
+      authorType: who.type,
+      at: now.toISOString(),
+    })
+    if (mentions.length)
+      await record.publish(tx, row, who, 'ticket.mentioned', { ticketId: row.id, messageId: message.id, userIds: mentions })
+    if (status !== t.status) {
+      const reason = 'customer replied'
+      await record.timeline(tx, row, who, 'status_changed', { from: t.status, to: status, reason }, 'public', now)
+      await record.audit(tx, row, who, 'ticket.status_changed', { status: t.status }, { status, reason })
+      await record.publish(tx, row, who, 'ticket.status_changed', {
+        ticketId: row.id,
+        from: t.status,
+        to: status,
+        reason,
+        at: now.toISOString(),
+      })
+    }
+    const attachments = attachmentIds.length ? (await repo.listAttachments(tx, t.id, true)).filter((x) => x.messageId === message.id) : []
+    return { message: { ...message, attachments }, ticket: row }
+  }
+
   return {
+    applyMessage,
     /**
      * Adds a public reply or an internal note. A customer's reply ends a wait for the customer;
      * the first public reply of an agent is the first response; mentioned users are notified.
@@ -34,67 +107,7 @@ export function createTicketConversation(deps: TicketDeps) {
           throw new ForbiddenError(
             body.visibility === 'internal' ? 'Only the service desk writes internal notes' : 'You may not reply on this ticket',
           )
-        const who = await whoOf(tx, ctx)
-        if (who.type === 'customer' && (t.status === 'closed' || t.status === 'cancelled'))
-          throw new ConflictError('ticket_finished', `Ticket ${t.number} is ${t.status}; reopen it to continue the conversation`)
-        const mentions = [...new Set(body.mentionUserIds)]
-        if (mentions.length && who.type === 'customer') throw ValidationError.field('mentionUserIds', 'customers cannot mention users')
-        for (const userId of mentions)
-          if (!(await isActiveWithRole(tx, t.tenantId, userId, staffRoles)))
-            throw ValidationError.field('mentionUserIds', `user ${userId} cannot be mentioned`)
-        const now = clock.now()
-        const message = await repo.insertMessage(tx, {
-          tenantId: t.tenantId,
-          ticketId: t.id,
-          body: body.body,
-          visibility: body.visibility,
-          authorType: who.type,
-          authorId: who.userId,
-          authorName: who.name,
-          mentionUserIds: mentions,
-          createdAt: now,
-        })
-        const attachmentIds = [...new Set(body.attachmentIds ?? [])]
-        if ((await repo.attachToMessage(tx, t.id, message.id, body.visibility, attachmentIds)) !== attachmentIds.length)
-          throw ValidationError.field('attachmentIds', 'attach files uploaded to this ticket and not yet used by another message')
-        const patch: Partial<NewTicketRow> = { updatedAt: now }
-        if (body.visibility === 'public') patch.searchPublic = appendTokens(t.searchPublic, body.body)
-        else patch.searchInternal = appendTokens(t.searchInternal, body.body)
-        if (who.type === 'agent' && body.visibility === 'public' && !t.firstResponseAt) patch.firstResponseAt = now
-        const status = who.type === 'customer' ? statusAfterCustomerReply(t.status) : t.status
-        if (status !== t.status) patch.status = status
-        const row = await repo.update(tx, t.id, patch)
-        await record.timeline(tx, row, who, 'message', { messageId: message.id, visibility: body.visibility }, body.visibility, now)
-        await record.audit(tx, row, who, 'ticket.message_added', undefined, {
-          messageId: message.id,
-          visibility: body.visibility,
-          mentionUserIds: mentions,
-        })
-        await record.publish(tx, row, who, 'ticket.message_added', {
-          ticketId: row.id,
-          messageId: message.id,
-          visibility: body.visibility,
-          authorType: who.type,
-          at: now.toISOString(),
-        })
-        if (mentions.length)
-          await record.publish(tx, row, who, 'ticket.mentioned', { ticketId: row.id, messageId: message.id, userIds: mentions })
-        if (status !== t.status) {
-          const reason = 'customer replied'
-          await record.timeline(tx, row, who, 'status_changed', { from: t.status, to: status, reason }, 'public', now)
-          await record.audit(tx, row, who, 'ticket.status_changed', { status: t.status }, { status, reason })
-          await record.publish(tx, row, who, 'ticket.status_changed', {
-            ticketId: row.id,
-            from: t.status,
-            to: status,
-            reason,
-            at: now.toISOString(),
-          })
-        }
-        const attachments = attachmentIds.length
-          ? (await repo.listAttachments(tx, t.id, true)).filter((x) => x.messageId === message.id)
-          : []
-        return { message: { ...message, attachments }, ticket: row }
+        return applyMessage(tx, t, await whoOf(tx, ctx), body)
       })
     },
 

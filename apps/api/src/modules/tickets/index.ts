@@ -11,6 +11,7 @@ import type { ModuleDeps } from '../../modules.ts'
 import type { NewTicketInput } from './create.ts'
 import { createTicketLifecycle } from './lifecycle.ts'
 import { serviceReportListener } from './service-report.ts'
+import { seedDemoTickets, type DemoTicketInput } from './tickets.demo.ts'
 import { ticketConfigRoutes } from './ticket-config.routes.ts'
 import { createTicketRecorder, systemWho, type TicketNeighbours, type Who } from './ticket-writes.ts'
 import { canReadTicket, ticketScope } from './tickets.policy.ts'
@@ -21,6 +22,7 @@ import type { TicketRow } from './tickets.tables.ts'
 
 export type { NewTicketInput } from './create.ts'
 export type { TicketNeighbours } from './ticket-writes.ts'
+export type { DemoTicketInput, DemoTicketPeople } from './tickets.demo.ts'
 
 /** What other modules may know about a ticket. */
 export type TicketSummary = Pick<
@@ -113,6 +115,8 @@ export interface TicketsModule {
   systemActions: TicketSystemActions
   /** Reactions run by the worker: the PDF service report attached when a ticket closes. */
   listeners: EventListener[]
+  /** First-run demo data: configuration, macros and ~200 tickets in every status; nothing when the tenant has tickets. Returns how many were made. */
+  seedDemo(input: DemoTicketInput): Promise<number>
 }
 
 /** A change that happened, or null when there was nothing to do (already there, ticket finished or gone). */
@@ -213,6 +217,7 @@ export function createTicketsModule(deps: ModuleDeps, neighbours: TicketNeighbou
   return {
     systemActions,
     listeners: [serviceReportListener({ ...deps, neighbours })],
+    seedDemo: (input) => seedDemoTickets({ ...deps, neighbours }, input),
     service,
     routes: (app) => {
       configPlugin(app)
