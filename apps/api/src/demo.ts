@@ -3,6 +3,7 @@
 // run out at different times, and a few service contracts. The customer contact is linked to
 // the first organisation. Dates are relative to the first start so the warranty states mix.
 import type { CoveredService, CustomerTier } from '@aftercare/contracts'
+import { permissionsOf } from './modules/identity/index.ts'
 import type { Modules } from './modules.ts'
 import { seedDemo, type DemoSeedResult } from './seed.ts'
 
@@ -421,11 +422,48 @@ export async function seedCustomersAndDevices(
   })
 }
 
+/** About 200 tickets in every status on the demo customers and their devices (the tickets module's demo seed). */
+async function seedTickets(modules: Modules, tenantId: string, users: Record<string, string | undefined>, customerIds: string[]) {
+  const { admin, supervisor, agent_l1: agentL1, agent_l2: agentL2, engineer, customer_contact: contact } = users
+  if (!admin || !supervisor || !agentL1 || !agentL2) return
+  const ctx = {
+    actor: {
+      kind: 'session' as const,
+      userId: admin,
+      tenantId,
+      roles: ['admin'],
+      permissions: permissionsOf(['admin']),
+      customerOrgId: null,
+      locale: 'zh-CN',
+    },
+    requestId: 'demo-seed',
+    ip: '127.0.0.1',
+  }
+  const customers = []
+  for (const id of customerIds) {
+    const devices = await modules.devices.devices.list(ctx, { customerId: id, sort: 'serialNumber', limit: 200, offset: 0 })
+    customers.push({ id, deviceIds: devices.items.map((d) => d.id) })
+  }
+  await modules.tickets.seedDemo({
+    tenantId,
+    people: {
+      admin,
+      supervisor,
+      agentL1,
+      agentL2,
+      ...(engineer ? { engineer } : {}),
+      ...(contact && customerIds[0] ? { contact: { userId: contact, customerId: customerIds[0] } } : {}),
+    },
+    customers,
+  })
+}
+
 export async function seedDemoTenant(modules: Modules): Promise<DemoSeedResult> {
   return seedDemo(modules, {
     async seedCustomers({ tenantId, users }) {
       const ids = await seedCustomersAndDevices(modules, tenantId, users)
       if (users.customer_contact && ids[0]) await modules.identity.setCustomerOrg(tenantId, users.customer_contact, ids[0])
+      await seedTickets(modules, tenantId, users, ids)
     },
   })
 }
