@@ -189,7 +189,7 @@ export async function seedDemoTickets(deps: TicketDeps, input: DemoTicketInput):
   const workerWhos = await Promise.all(workers.map(whoOfCtx))
   const wContact = contact ? await whoOfCtx(contact) : undefined
   let created = 0
-  const batch = 25
+  const batch = 5
   for (let from = 0; from < statuses.length; from += batch)
     await deps.database.withTenant(tenantId, async (tx) => {
       for (const target of statuses.slice(from, from + batch)) {
