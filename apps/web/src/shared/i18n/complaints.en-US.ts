@@ -38,7 +38,7 @@ export const complaintsEnUS = {
       planned: 'Plan given',
       closed: 'Closed',
     },
-    clockStopped: '{{target}}: {{state}} ({{at}})',
+    clockStopped: '{{target}}: {{state}} (stopped {{at}})',
     clockDue: 'Due {{at}} (target {{spec}})',
     response: 'Response',
     plan: 'Plan',

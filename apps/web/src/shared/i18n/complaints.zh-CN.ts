@@ -38,7 +38,7 @@ export const complaintsZhCN = {
       planned: '已给出处理方案',
       closed: '已关闭',
     },
-    clockStopped: '{{target}}：{{state}}（{{at}}）',
+    clockStopped: '{{target}}：{{state}}（停止于 {{at}}）',
     clockDue: '截止 {{at}}（时限 {{spec}}）',
     response: '响应内容',
     plan: '处理方案',
