@@ -25,8 +25,9 @@ export async function apiAs(baseURL: string, email: string = demo.admin): Promis
   }
   return {
     ctx,
-    get: async (url) => check(await ctx.get(url)),
-    send: async (method, url, data) => check(await ctx.fetch(url, { method, data, headers: { 'x-csrf-token': csrfToken } })),
+    get: async <T>(url: string) => (await check(await ctx.get(url))) as T,
+    send: async <T>(method: string, url: string, data: unknown) =>
+      (await check(await ctx.fetch(url, { method, data, headers: { 'x-csrf-token': csrfToken } }))) as T,
     close: () => ctx.dispose(),
   }
 }

@@ -32,7 +32,7 @@ test('QR scan on a phone: device pre-filled, code by SMS, report becomes a ticke
   await expect(card).toContainText(device.serialNumber)
   await expect(card).toContainText(device.product.model)
   // the page fits the phone: nothing wider than the screen
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375)
+  expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(375)
 
   await page.getByTestId('qr-option-0').click()
   const before = sms.messages.length
