@@ -144,9 +144,10 @@ export async function seedDemoTickets(deps: TicketDeps, input: DemoTicketInput):
   const workers = [l1, l1, l2, engineer]
 
   // configuration: types, categories with default queues, macros
-  const repair = await service.config.createType(admin, { code: 'repair', name: '报修', sortOrder: 0 })
-  const consult = await service.config.createType(admin, { code: 'consult', name: '咨询', sortOrder: 1 })
-  const install = await service.config.createType(admin, { code: 'install', name: '安装', sortOrder: 2 })
+  // codes the browser tests do not create themselves (they add `repair` and `service`)
+  const repair = await service.config.createType(admin, { code: 'fault', name: '故障维修', sortOrder: 0 })
+  const consult = await service.config.createType(admin, { code: 'inquiry', name: '咨询服务', sortOrder: 1 })
+  const install = await service.config.createType(admin, { code: 'installation', name: '安装调试', sortOrder: 2 })
   const queueL1 = await service.config.createQueue(admin, { name: '一线服务组', tier: 'L1', memberIds: [people.agentL1] })
   const queueL2 = await service.config.createQueue(admin, {
     name: '二线技术组',
