@@ -87,7 +87,7 @@ describe('authorisation matrix', () => {
         const res = await call(route, role)
         checked++
         const a = route.access
-        const expectForbidden = 'permission' in a && !granted.has(a.permission)
+        const expectForbidden = 'permission' in a && (!granted.has(a.permission) || (a.staffOnly === true && role === 'customer_contact'))
         const ok = expectForbidden
           ? res.statusCode === 403 && res.json().code === 'forbidden'
           : res.statusCode !== 401 && res.statusCode !== 403

@@ -2,13 +2,11 @@
 // the tickets module narrows ticket reads: the desk (and dispatchers, warehouse keepers) every
 // ticket, a customer contact their organisation's, engineers and providers what is assigned to them.
 import { ForbiddenError } from '../../platform/errors.ts'
-import type { Actor } from '../../platform/http/access.ts'
+import { isCustomerContact, type Actor } from '../../platform/http/access.ts'
 
 const readAllRoles = ['admin', 'supervisor', 'agent_l1', 'agent_l2', 'agent_l3', 'dispatcher', 'warehouse_keeper']
 
 export type SlaScope = { kind: 'all' } | { kind: 'customer'; customerId: string } | { kind: 'assigned'; userId: string } | { kind: 'none' }
-
-const isCustomerContact = (a: Actor) => a.customerOrgId !== null || a.roles.includes('customer_contact')
 
 export function slaScope(a: Actor): SlaScope {
   if (!a.permissions.has('tickets.read')) return { kind: 'none' }

@@ -2,7 +2,9 @@
 // these rules narrow it to the tickets an actor may touch. A ticket an actor may not read answers
 // 404 exactly like a missing one.
 import type { MessageVisibility } from '@aftercare/contracts'
-import type { Actor } from '../../platform/http/access.ts'
+import { isCustomerContact, type Actor } from '../../platform/http/access.ts'
+
+export { isCustomerContact }
 
 /** The service desk proper: every ticket of the tenant, read and work. */
 const deskRoles = ['admin', 'supervisor', 'agent_l1', 'agent_l2', 'agent_l3']
@@ -14,7 +16,6 @@ export interface TicketFacts {
   assigneeId: string | null
 }
 
-export const isCustomerContact = (a: Actor) => a.customerOrgId !== null || a.roles.includes('customer_contact')
 const isDesk = (a: Actor) => !isCustomerContact(a) && a.roles.some((r) => deskRoles.includes(r))
 const readsAll = (a: Actor) => !isCustomerContact(a) && a.roles.some((r) => readAllRoles.includes(r))
 

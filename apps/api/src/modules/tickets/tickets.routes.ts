@@ -51,7 +51,9 @@ import type { TicketDetail, TicketService } from './tickets.service.ts'
 const tags = ['tickets']
 const read: { access: Access } = { access: { permission: 'tickets.read' } }
 const write: { access: Access } = { access: { permission: 'tickets.write' } }
-const reply: { access: Access } = { access: { permission: 'tickets.reply' } }
+/** The service desk's own tools (agents directory, macros): never a customer contact. */
+const deskRead: { access: Access } = { access: { permission: 'tickets.read', staffOnly: true } }
+const deskWrite: { access: Access } = { access: { permission: 'tickets.reply', staffOnly: true } }
 
 export function ticketRoutes(tickets: TicketService) {
   const send = (reply: FastifyReply, row: TicketDetail, viewerId: string, status = 200) => {
@@ -72,29 +74,29 @@ export function ticketRoutes(tickets: TicketService) {
     app.get('/tickets/counts', { config: read, schema: { tags, response: { 200: TicketTabCounts } } }, async (req) =>
       tickets.counts(contextOf(req)),
     )
-    app.get('/tickets/agents', { config: read, schema: { tags, response: { 200: TicketAgentList } } }, async (req) => ({
+    app.get('/tickets/agents', { config: deskRead, schema: { tags, response: { 200: TicketAgentList } } }, async (req) => ({
       items: await tickets.agents.list(contextOf(req)),
     }))
-    app.get('/tickets/macros', { config: read, schema: { tags, response: { 200: TicketMacroList } } }, async (req) => ({
+    app.get('/tickets/macros', { config: deskRead, schema: { tags, response: { 200: TicketMacroList } } }, async (req) => ({
       items: (await tickets.macros.list(contextOf(req))).map(toMacroDto),
     }))
     app.post(
       '/tickets/macros',
-      { config: reply, schema: { tags, body: CreateTicketMacroBody, response: { 201: TicketMacro } } },
+      { config: deskWrite, schema: { tags, body: CreateTicketMacroBody, response: { 201: TicketMacro } } },
       async (req, res) => res.status(201).send(toMacroDto(await tickets.macros.create(contextOf(req), req.body))),
     )
     app.patch(
       '/tickets/macros/:id',
-      { config: reply, schema: { tags, params: IdParams, body: UpdateTicketMacroBody, response: { 200: TicketMacro } } },
+      { config: deskWrite, schema: { tags, params: IdParams, body: UpdateTicketMacroBody, response: { 200: TicketMacro } } },
       async (req) => toMacroDto(await tickets.macros.update(contextOf(req), req.params.id, req.body)),
     )
-    app.delete('/tickets/macros/:id', { config: reply, schema: { tags, params: IdParams, response: { 200: Ok } } }, async (req) => {
+    app.delete('/tickets/macros/:id', { config: deskWrite, schema: { tags, params: IdParams, response: { 200: Ok } } }, async (req) => {
       await tickets.macros.remove(contextOf(req), req.params.id)
       return { ok: true as const }
     })
     app.post(
       '/tickets/:id/macros/:macroId/render',
-      { config: read, schema: { tags, params: MacroParams, response: { 200: RenderedMacro } } },
+      { config: deskRead, schema: { tags, params: MacroParams, response: { 200: RenderedMacro } } },
       async (req) => tickets.macros.render(contextOf(req), req.params.id, req.params.macroId),
     )
     app.post(

@@ -7,9 +7,11 @@ import { ForbiddenError, UnauthenticatedError } from '../errors.ts'
  * start-up (and so the build), and the role × endpoint matrix test reads these declarations.
  * - `public`: anyone, e.g. login, health.
  * - `authenticated`: any signed-in actor (their own profile).
- * - `permission`: actors whose roles (or token scopes) grant it.
+ * - `permission`: actors whose roles (or token scopes) grant it; with `staffOnly`, never a customer
+ *   contact even when their role grants the permission (the agents directory, macros: the portal
+ *   shares `tickets.read` but not the service desk's tools).
  */
-export type Access = { public: true } | { authenticated: true } | { permission: Permission }
+export type Access = { public: true } | { authenticated: true } | { permission: Permission; staffOnly?: true }
 
 /** Who is calling: a user through a session, or through an API token limited to its scopes. */
 export interface Actor {
@@ -69,7 +71,13 @@ export function registerAccessControl(app: FastifyInstance, authenticator: Authe
     if (!actor) throw new UnauthenticatedError()
     req.actor = actor
     if ('permission' in access && !actor.permissions.has(access.permission)) throw new ForbiddenError()
+    if ('staffOnly' in access && access.staffOnly && isCustomerContact(actor)) throw new ForbiddenError('This is for the service desk')
   })
+}
+
+/** A customer's contact signed in to the portal (or their token), as opposed to staff. */
+export function isCustomerContact(actor: Pick<Actor, 'roles' | 'customerOrgId'>): boolean {
+  return actor.customerOrgId !== null || actor.roles.includes('customer_contact')
 }
 
 /** The actor of a route that declared non-public access (the hook guarantees one). */
