@@ -1,7 +1,8 @@
 // Complaints and disputes in the browser: a supervisor registers a grade-A complaint for a demo
 // customer, watches the 2 h response deadline count down, responds (the response deadline shows
-// met, the plan deadline keeps running), then opens a dispute from the complaint and moves it from
-// review into investigation (the 10-working-day decision deadline starts) and to a decision.
+// met, the plan deadline keeps running; a second tab still holding the old version is told so and
+// reloads), then opens a dispute from the complaint and moves it from review into investigation
+// (the 10-working-day decision deadline starts) and to a decision.
 import { expect, test, type Locator, type Page } from '@playwright/test'
 import { demo, login } from './helpers.ts'
 
@@ -59,6 +60,13 @@ test('a grade-A complaint: 2 h response countdown, responded (met); a dispute fr
   await expect(row.getByTestId('complaint-customer')).toHaveText(CUSTOMER)
   await expect(row.getByTestId('complaint-response-clock')).toHaveAttribute('data-sla-state', /^(ok|warning)$/)
 
+  // the same complaint open in a second tab, read before the response below
+  const other = await page.context().newPage()
+  await other.goto(page.url())
+  const otherDrawer = other.getByTestId('complaint-drawer')
+  // (a second page load: slow while the machine is busy)
+  await expect(otherDrawer.getByTestId('complaint-status')).toHaveText('待响应', { timeout: 180_000 })
+
   // respond: the response deadline is met, the plan deadline still runs
   await drawer.getByTestId('complaint-action-respond').click()
   const act = page.locator('.ant-modal').filter({ has: page.getByTestId('complaint-action-text') })
@@ -74,6 +82,17 @@ test('a grade-A complaint: 2 h response countdown, responded (met); a dispute fr
   await expect(drawer.getByTestId('complaint-event-responded')).toContainText('已成立专项小组')
   await expect(drawer.getByTestId('complaint-action-respond')).toHaveCount(0)
   await expect(row.getByTestId('complaint-response-clock')).toHaveAttribute('data-sla-state', 'met')
+
+  // the second tab still holds the old version: its write answers 412, it says so and reloads
+  await otherDrawer.getByTestId('complaint-action-plan').click()
+  await other.getByTestId('complaint-action-text').fill('迁移至高可用集群')
+  await other.getByTestId('complaint-action-ok').click()
+  await expect(otherDrawer.getByTestId('stale-alert')).toContainText('该记录已被他人修改')
+  await otherDrawer.getByTestId('complaint-reload').click()
+  await expect(otherDrawer.getByTestId('stale-alert')).toHaveCount(0)
+  await expect(otherDrawer.getByTestId('complaint-status')).toHaveText('已响应')
+  await expect(otherDrawer.getByTestId('complaint-detail-response-clock')).toHaveAttribute('data-sla-state', 'met')
+  await other.close()
 
   // open a dispute from the complaint: the customer and words carry over
   await drawer.getByTestId('complaint-open-dispute').click()
