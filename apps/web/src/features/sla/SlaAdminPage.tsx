@@ -512,7 +512,9 @@ function PreviewCard() {
   const preview = useMutation({
     mutationFn: () => api('/api/sla/preview', SlaPreview, { method: 'POST', body: { start: start.toISOString(), policyId, priority } }),
   })
-  const chosen = policyId ?? policies.find((p) => p.active)?.id
+  // by default the catch-all: the active policy tried last that has targets for the priority
+  const chosen =
+    policyId ?? policies.filter((p) => p.active && p.targets[priority as keyof SlaPolicy['targets']]).sort((a, b) => b.rank - a.rank)[0]?.id
   return (
     <Card size="small" title={t('sla.preview.title')} data-testid="sla-preview">
       <Space wrap>
