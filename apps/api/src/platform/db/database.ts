@@ -48,12 +48,32 @@ async function scopeToTenant(tx: DbOrTx, tenantId: string) {
   await tx.execute(sql.raw(`set local role ${APP_ROLE}`))
 }
 
+/**
+ * PGlite runs inside this process and answers without real I/O, so a worker that chains queries
+ * (draining a backlog of events or jobs) would resolve promise after promise and never let the
+ * event loop serve a socket: pages and API calls stalled for seconds. Each top-level query and
+ * transaction first waits for the next turn of the event loop, so HTTP requests interleave with
+ * background work (statements inside a transaction still run back to back).
+ */
+function yieldBeforeEachCall(pglite: PGlite) {
+  const turn = () => new Promise<void>((resolve) => setImmediate(resolve))
+  const target = pglite as unknown as Record<'query' | 'exec' | 'transaction', (...args: unknown[]) => Promise<unknown>>
+  for (const method of ['query', 'exec', 'transaction'] as const) {
+    const call = target[method].bind(pglite)
+    target[method] = async (...args: unknown[]) => {
+      await turn()
+      return call(...args)
+    }
+  }
+}
+
 export async function openPglite(dataDir: string | undefined, opts: { loadDataDir?: Blob | File } = {}): Promise<Database> {
   const pglite = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),
     ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
     extensions: pgliteExtensions,
   })
+  yieldBeforeEachCall(pglite)
   const db = drizzlePglite({ client: pglite }) as unknown as DbOrTx
   return {
     kind: 'pglite',
