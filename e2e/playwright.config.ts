@@ -79,6 +79,8 @@ export default defineConfig({
       HOST: '127.0.0.1',
       DATA_DIR: process.env.E2E_DATA_DIR,
       LOG_LEVEL: 'warn',
+      // A few demo tickets are enough here; 200 keep the embedded worker busy for minutes after start.
+      SEED_DEMO_TICKETS: '20',
       // Every test signs in several times from 127.0.0.1.
       LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
       RATE_LIMIT_PER_MINUTE: '100000',

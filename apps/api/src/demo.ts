@@ -422,7 +422,7 @@ export async function seedCustomersAndDevices(
   })
 }
 
-/** About 200 tickets in every status on the demo customers and their devices (the tickets module's demo seed). */
+/** SEED_DEMO_TICKETS (about 200) tickets in every status on the demo customers and their devices (the tickets module's demo seed). */
 async function seedTickets(modules: Modules, tenantId: string, users: Record<string, string | undefined>, customerIds: string[]) {
   const { admin, supervisor, agent_l1: agentL1, agent_l2: agentL2, engineer, customer_contact: contact } = users
   if (!admin || !supervisor || !agentL1 || !agentL2) return
@@ -446,6 +446,7 @@ async function seedTickets(modules: Modules, tenantId: string, users: Record<str
   }
   await modules.tickets.seedDemo({
     tenantId,
+    count: modules.deps.config.SEED_DEMO_TICKETS,
     people: {
       admin,
       supervisor,

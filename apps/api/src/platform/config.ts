@@ -24,6 +24,8 @@ const EnvSchema = z.object({
   SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
+  /** How many demo tickets the first start seeds (a living system; fewer start faster). */
+  SEED_DEMO_TICKETS: z.coerce.number().int().min(0).max(5000).default(200),
   /** Trust X-Forwarded-For from a reverse proxy (only behind one: otherwise clients could spoof their IP). */
   TRUST_PROXY: z
     .enum(['true', 'false'])

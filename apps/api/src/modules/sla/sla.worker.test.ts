@@ -20,6 +20,8 @@ const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
 const base = new Date(Math.ceil((Date.now() + 30 * 86_400_000) / 60_000) * 60_000)
 const plus = (minutes: number) => new Date(base.getTime() + minutes * 60_000)
 
+const jobSchema = `pgboss_sla_${process.pid}_${Date.now().toString(36)}`
+
 interface Worker {
   database: Database
   queue: JobQueue
@@ -30,7 +32,9 @@ interface Worker {
 
 /** A worker process as worker.ts builds one: its own modules, job queue and outbox delivery. */
 async function startWorker(rt: TestRuntime, tenantId: string, database: Database, ownsDatabase: boolean): Promise<Worker> {
-  const queue = createJobQueue({ database, clock: rt.clock, log })
+  // Its own pg-boss schema: other test files on the same PostgreSQL database schedule SLA timers
+  // too, and this worker would run them at its own (future) clock.
+  const queue = createJobQueue({ database, clock: rt.clock, log, schema: jobSchema })
   const modules = createModules({
     config: testConfig(),
     database,

@@ -20,6 +20,8 @@ export interface JobQueueOptions {
   log: FastifyBaseLogger
   /** Poll interval of the worker's handlers (LISTEN/NOTIFY wakes them sooner). */
   pollingIntervalSeconds?: number
+  /** pg-boss's schema (default `pgboss`); tests that run their own workers on a shared database keep their jobs apart. */
+  schema?: string
 }
 
 export interface JobQueue extends Jobs {
@@ -63,8 +65,8 @@ function errorText(e: unknown) {
 export function createJobQueue(opts: JobQueueOptions): JobQueue {
   const { database, clock, log } = opts
   const bossOptions: ConstructorOptions = database.pglite
-    ? { db: fromPglite(database.pglite), backend: 'pglite' }
-    : { connectionString: database.connectionString, max: 4 }
+    ? { db: fromPglite(database.pglite), backend: 'pglite', ...(opts.schema ? { schema: opts.schema } : {}) }
+    : { connectionString: database.connectionString, max: 4, ...(opts.schema ? { schema: opts.schema } : {}) }
   let boss: PgBoss | undefined
   let definitions = new Map<string, JobDefinition>()
   let started: Promise<void> | undefined
