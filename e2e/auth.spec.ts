@@ -37,11 +37,18 @@ test('navigation follows the role: an agent sees no administration', async ({ pa
   await expect(page.getByText('无权访问此页面')).toBeVisible()
 })
 
+/** Picks a language in the header menu; retried while the menu animates open (a click then may miss). */
+async function chooseLanguage(page: Page, locale: 'zh-CN' | 'en-US', workbenchLabel: string) {
+  await expect(async () => {
+    if (!(await page.getByTestId(`locale-${locale}`).isVisible())) await page.getByTestId('language-switch').click()
+    await page.getByTestId(`locale-${locale}`).click({ timeout: 2_000 })
+    await expect(menuItem(page, workbenchLabel)).toBeVisible({ timeout: 3_000 })
+  }).toPass({ timeout: 30_000 })
+}
+
 test('English, once chosen, stays after signing out and in, also in another browser', async ({ page, browser }) => {
   await login(page, demo.supervisor)
-  await page.getByTestId('language-switch').click()
-  await page.getByTestId('locale-en-US').click()
-  await expect(page.getByRole('menuitem', { name: 'Workbench' })).toBeVisible()
+  await chooseLanguage(page, 'en-US', 'Workbench')
   await expect(page.getByRole('heading', { name: 'Hello, 主管 李强' })).toBeVisible()
   await expect(page.getByText('工作台')).toHaveCount(0)
 
@@ -60,8 +67,7 @@ test('English, once chosen, stays after signing out and in, also in another brow
   await page2.goto('/profile')
   await expect(page2.getByRole('heading', { name: 'My profile' })).toBeVisible()
   // Back to Chinese: the language is the supervisor's own setting, which other tests sign in with.
-  await page2.getByTestId('language-switch').click()
-  await page2.getByTestId('locale-zh-CN').click()
+  await chooseLanguage(page2, 'zh-CN', '工作台')
   await expect(page2.getByRole('heading', { name: '个人设置' })).toBeVisible()
   await other.close()
 })

@@ -73,10 +73,10 @@ test('a P1 ticket counts down in the list and on its page, is at risk once warne
   await expect(atRisk.getByTestId('sla-badge')).toHaveAttribute('data-sla-state', /warning|breached/)
 
   // The breach (two minutes after creation) reaches the supervisor's bell, live.
-  const bell = page.getByTestId('notification-bell')
-  await expect(bell).not.toHaveAttribute('data-unread', '0', { timeout: 150_000 })
-  await bell.click()
-  await expect(page.getByTestId('notification-item').filter({ hasText: `SLA 超时：${ticket.number}` })).toBeVisible()
+  // (The demo tickets' own SLA notifications may already be unread: wait for this ticket's, in the
+  // open list, which the bell refreshes on each realtime notification.)
+  await page.getByTestId('notification-bell').click()
+  await expect(page.getByTestId('notification-item').filter({ hasText: `SLA 超时：${ticket.number}` })).toBeVisible({ timeout: 150_000 })
   await page.keyboard.press('Escape')
   await page.getByRole('button', { name: '重新加载' }).click()
   await page.locator('.ant-segmented').getByText('已超时', { exact: true }).click()
