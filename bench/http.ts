@@ -7,13 +7,12 @@
 // database is created for the run and dropped afterwards.
 // Each server runs in its own process (web already built or not: the API does not need it).
 import autocannon from 'autocannon'
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import pg from 'pg'
+import { startServerProcess } from './server.ts'
 import { DEMO_PASSWORD } from '../apps/api/src/seed.ts'
 
 const { values: args } = parseArgs({
@@ -25,54 +24,6 @@ const { values: args } = parseArgs({
 })
 const duration = Number(args.duration)
 const connections = Number(args.connections)
-const root = new URL('..', import.meta.url).pathname
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address()
-      const port = typeof a === 'object' && a ? a.port : 0
-      srv.close(() => resolve(port))
-    })
-  })
-}
-
-async function waitReady(url: string, child: ChildProcess, output: () => string) {
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited:\n${output()}`)
-    if (
-      await fetch(url).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
-
-async function startProcess(argv: string[], env: Record<string, string>, readyPath: string) {
-  const port = await freePort()
-  let out = ''
-  const child = spawn(process.execPath, argv, {
-    cwd: root,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()))
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()))
-  const base = `http://127.0.0.1:${port}`
-  await waitReady(base + readyPath, child, () => out)
-  return {
-    base,
-    async stop() {
-      child.kill('SIGTERM')
-      if (child.exitCode === null) await new Promise((r) => child.once('exit', r))
-    },
-  }
-}
 
 // The reference: the same Fastify version, one route, no plugins.
 const helloWorld = `
@@ -109,7 +60,7 @@ async function login(base: string) {
 }
 
 async function measureAftercare(label: string, env: Record<string, string>): Promise<Row[]> {
-  const server = await startProcess(['--import', 'tsx', 'apps/api/src/main.ts'], env, '/readyz')
+  const server = await startServerProcess(['--import', 'tsx', 'apps/api/src/main.ts'], env, '/readyz')
   try {
     const cookie = await login(server.base)
     const me = await fetch(`${server.base}/api/auth/me`, { headers: { cookie } })
@@ -124,7 +75,7 @@ async function measureAftercare(label: string, env: Record<string, string>): Pro
 }
 
 const rows: Row[] = []
-const hello = await startProcess(['--input-type=module', '-e', helloWorld], {}, '/')
+const hello = await startServerProcess(['--input-type=module', '-e', helloWorld], {}, '/')
 try {
   rows.push(await measure('Fastify hello-world (reference)', `${hello.base}/`))
 } finally {

@@ -17,13 +17,13 @@
 //        [--clients 8,32] [--duration 30] [--warmup 3] [--ceiling-dir ../shared/bench/pg-ceiling] [--ceiling-load]
 // DATABASE_URL names the server and a role that may create databases; its own database is not touched.
 import autocannon from 'autocannon'
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { cpus, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import pg from 'pg'
+import { startServerProcess } from './server.ts'
 import { DEMO_PASSWORD } from '../apps/api/src/seed.ts'
 
 const { values: args } = parseArgs({
@@ -51,58 +51,14 @@ const urlOf = (db: string) => Object.assign(new URL(serverUrl), { pathname: `/${
 
 const pct = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN
 
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer()
-    srv.once('error', rej)
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address()
-      srv.close(() => res(typeof a === 'object' && a ? a.port : 0))
-    })
+function startServer(databaseUrl: string, dataDir: string) {
+  return startServerProcess(['--import', 'tsx', 'apps/api/src/main.ts'], {
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: dataDir,
+    NODE_ENV: 'production',
+    RATE_LIMIT_PER_MINUTE: '100000000',
+    LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
   })
-}
-
-async function startServer(databaseUrl: string, dataDir: string) {
-  const port = await freePort()
-  let out = ''
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'apps/api/src/main.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_PER_MINUTE: '100000000',
-      LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()))
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()))
-  const base = `http://127.0.0.1:${port}`
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited:\n${out}`)
-    if (
-      await fetch(`${base}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      break
-    await new Promise((r) => setTimeout(r, 200))
-  }
-  return {
-    base,
-    async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM')
-        await new Promise((r) => child.once('exit', r))
-      }
-    },
-  }
 }
 
 async function call<T>(base: string, path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) {
