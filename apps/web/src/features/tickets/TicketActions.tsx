@@ -312,7 +312,7 @@ export function TicketActions({ ticket, etag, writes, messages, dialog, onDialog
             </Button>
           </Dropdown>
         )}
-        {(mayAssign || mayWrite) && (
+        {mayAssign && (
           <Button onClick={() => onDialog({ kind: 'assign' })} data-testid="ticket-assign">
             {t('tickets.assign')}
           </Button>
@@ -343,7 +343,7 @@ export function TicketActions({ ticket, etag, writes, messages, dialog, onDialog
         )}
       </Space>
       {dialog?.kind === 'status' && <StatusDialog ticket={ticket} etag={etag} writes={writes} to={dialog.to} onClose={close} />}
-      {(dialog?.kind === 'assign' || dialog?.kind === 'escalate') && (
+      {((dialog?.kind === 'assign' && mayAssign) || dialog?.kind === 'escalate') && (
         <AssignDialog ticket={ticket} etag={etag} writes={writes} onClose={close} escalate={dialog.kind === 'escalate'} />
       )}
       {dialog?.kind === 'merge' && <MergeDialog ticket={ticket} writes={writes} onClose={close} />}

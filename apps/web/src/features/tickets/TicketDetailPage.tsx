@@ -92,7 +92,7 @@ export function TicketDetailPage() {
     {
       r: () => mayReply && compose('public'),
       n: () => mayReply && compose('internal'),
-      a: () => setDialog({ kind: 'assign' }),
+      a: () => can(me, 'tickets.assign') && setDialog({ kind: 'assign' }),
       e: () => can(me, 'tickets.write') && ticket?.tier !== 'L3' && setDialog({ kind: 'escalate' }),
       w: () => document.querySelector<HTMLButtonElement>('[data-testid="ticket-watch"]')?.click(),
       Escape: () => void navigate(-1),

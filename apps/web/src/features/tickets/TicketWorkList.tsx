@@ -39,6 +39,8 @@ export function TicketWorkList({ withTabs, title }: { withTabs: boolean; title?:
   const navigate = useNavigate()
   const mayAssign = can(me, 'tickets.assign')
   const mayWrite = can(me, 'tickets.write')
+  // selecting rows is for the bulk actions; without any of them there is nothing to select for
+  const mayBulk = mayAssign || mayWrite
   const [tab, setTab] = useState<TicketTab>(withTabs ? 'my' : 'all')
   const [filters, setFilters] = useState<Filters>({})
   const [sort, setSort] = useState<{ sort: Sort; order: Order }>({ sort: 'updatedAt', order: 'desc' })
@@ -85,7 +87,7 @@ export function TicketWorkList({ withTabs, title }: { withTabs: boolean; title?:
     k: () => setFocus((i) => Math.max(i - 1, 0)),
     o: () => focused && void navigate(`/tickets/${focused.id}`),
     Enter: () => focused && void navigate(`/tickets/${focused.id}`),
-    x: () => focused && setSelected((s) => (s.includes(focused.id) ? s.filter((id) => id !== focused.id) : [...s, focused.id])),
+    x: () => mayBulk && focused && setSelected((s) => (s.includes(focused.id) ? s.filter((id) => id !== focused.id) : [...s, focused.id])),
     a: () => mayAssign && openBulk('assign'),
     s: () => mayWrite && openBulk('status'),
     c: () => can(me, 'tickets.create') && void navigate('/tickets/new'),
@@ -184,7 +186,7 @@ export function TicketWorkList({ withTabs, title }: { withTabs: boolean; title?:
           pagination={false}
           scroll={{ x: 1600 }}
           onChange={(_p, _f, s) => onTableChange(s)}
-          rowSelection={{ selectedRowKeys: selected, onChange: (keys) => setSelected(keys.map(String)) }}
+          rowSelection={mayBulk ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys.map(String)) } : undefined}
           onRow={(r, i) => rowProps(r, i === focus, () => setFocus(i ?? 0))}
           locale={{
             emptyText: list.isError ? errorMessage(t, list.error) : t(tab === 'all' ? 'tickets.emptyAll' : `workbench.empty.${tab}`),
