@@ -741,3 +741,9 @@ export const RenderedMacro = z.object({
 export type RenderedMacro = z.infer<typeof RenderedMacro>
 
 export const MacroParams = z.object({ id: z.uuid(), macroId: z.uuid() })
+
+/** A macro text not saved yet, rendered for one ticket (the editor's preview); an unknown variable answers 422 naming it. */
+export const PreviewMacroBody = z.object({ body: z.string().trim().min(1).max(10000) })
+export type PreviewMacroBody = z.infer<typeof PreviewMacroBody>
+export const PreviewedMacro = z.object({ body: z.string() })
+export type PreviewedMacro = z.infer<typeof PreviewedMacro>

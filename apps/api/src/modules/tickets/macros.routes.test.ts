@@ -31,6 +31,23 @@ describe('macros', () => {
     expect((await ok<TicketJson>(w.agent.get(`/api/tickets/${t.id}`))).version).toBe(t.version)
   })
 
+  it('previews a text not saved yet for a ticket (the editor), naming an unknown variable; nothing is written', async () => {
+    const t = await newTicket(w)
+    const before = (await ok<{ items: Macro[] }>(w.agent.get('/api/tickets/macros'))).items.length
+    const r = await ok<{ body: string }>(
+      w.agent.post(`/api/tickets/${t.id}/macros/preview`, { body: '工单 {{ticket.number}}：{{ agent.name }}' }),
+    )
+    expect(r.body).toBe(`工单 ${t.number}：一线客服 张丽`)
+    const bad = await w.agent.post(`/api/tickets/${t.id}/macros/preview`, { body: '{{ticket.numbr}}' })
+    expect(bad.statusCode).toBe(422)
+    expect(bad.json().issues).toEqual([{ path: 'body', message: expect.stringContaining('{{ticket.numbr}}') }])
+    expect((await w.agent.post(`/api/tickets/${t.id}/macros/preview`, { body: ' ' })).statusCode).toBe(400)
+    expect((await w.contactA.post(`/api/tickets/${t.id}/macros/preview`, { body: '{{ticket.number}}' })).statusCode).toBe(403)
+    expect((await w.agent.post(`/api/tickets/00000000-0000-4000-8000-000000000000/macros/preview`, { body: 'x' })).statusCode).toBe(404)
+    expect((await ok<{ items: Macro[] }>(w.agent.get('/api/tickets/macros'))).items).toHaveLength(before)
+    expect((await ok<TicketJson>(w.agent.get(`/api/tickets/${t.id}`))).version).toBe(t.version)
+  })
+
   it('refuses an unknown variable with 422 naming it', async () => {
     const res = await w.agent.post('/api/tickets/macros', { name: '错变量', body: '您好 {{customer.nmae}}，{{ticket.number}}' })
     expect(res.statusCode).toBe(422)

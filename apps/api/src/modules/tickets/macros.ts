@@ -156,6 +156,16 @@ export function createTicketMacros(deps: TicketDeps, lifecycle: TicketLifecycle)
       })
     },
 
+    /** A text not saved yet (the editor's preview), variables filled from this ticket (nothing is written). */
+    async preview(ctx: RequestContext, ticketId: string, body: string) {
+      staffOnly(ctx.actor)
+      assertKnownVariables(body)
+      return database.withTenant(ctx.actor.tenantId, async (tx) => {
+        const t = await readableTicket(tx, ctx.actor, ticketId)
+        return { body: renderMacroBody(body, await valuesFor(tx, ctx.actor, t)) }
+      })
+    },
+
     /** Runs the macro's actions on the ticket in one transaction: tags, queue, then status (the macro's name is the reason). */
     async apply(ctx: RequestContext, ticketId: string, macroId: string, ifMatch?: number): Promise<TicketRow> {
       staffOnly(ctx.actor)

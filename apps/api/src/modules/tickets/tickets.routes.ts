@@ -4,6 +4,8 @@ import {
   AssignTicketBody,
   CreateTicketMacroBody,
   MacroParams,
+  PreviewMacroBody,
+  PreviewedMacro,
   RenderedMacro,
   TicketMacro,
   TicketMacroList,
@@ -94,6 +96,11 @@ export function ticketRoutes(tickets: TicketService) {
       await tickets.macros.remove(contextOf(req), req.params.id)
       return { ok: true as const }
     })
+    app.post(
+      '/tickets/:id/macros/preview',
+      { config: deskRead, schema: { tags, params: IdParams, body: PreviewMacroBody, response: { 200: PreviewedMacro } } },
+      async (req) => tickets.macros.preview(contextOf(req), req.params.id, req.body.body),
+    )
     app.post(
       '/tickets/:id/macros/:macroId/render',
       { config: deskRead, schema: { tags, params: MacroParams, response: { 200: RenderedMacro } } },
