@@ -472,7 +472,8 @@ export const CreditAdjustmentBody = z.object({
 /** A: data loss or outage ≥ 1 h; B: billing error ≥ ¥10,000; C: information. */
 export const ComplaintGrade = z.enum(['A', 'B', 'C'])
 export type ComplaintGrade = z.infer<typeof ComplaintGrade>
-export const ComplaintStatus = z.enum(['open', 'responded', 'planned', 'closed'])
+/** open → responded → planned; resolved (with the resolution) from any of them, and final. */
+export const ComplaintStatus = z.enum(['open', 'responded', 'planned', 'resolved'])
 export const Complaint = z.object({
   id: z.uuid(),
   customerId: z.uuid(),
@@ -484,6 +485,10 @@ export const Complaint = z.object({
   plan: z.string().nullable(),
   respondedAt: z.iso.datetime().nullable(),
   plannedAt: z.iso.datetime().nullable(),
+  resolution: z.string().nullable(),
+  resolvedAt: z.iso.datetime().nullable(),
+  /** The user who resolved it. */
+  resolvedBy: z.uuid().nullable(),
   createdAt: z.iso.datetime(),
   clocks: z.array(SlaClock),
   version: z.number().int(),
@@ -496,7 +501,9 @@ export const CreateComplaintBody = z.object({
   grade: ComplaintGrade,
   summary: Line(2000),
 })
-export const ComplaintActionBody = z.object({ action: z.enum(['respond', 'plan', 'close']), text: z.string().trim().min(1).max(5000) })
+export const ComplaintActionBody = z.object({ action: z.enum(['respond', 'plan']), text: z.string().trim().min(1).max(5000) })
+/** POST /sla/complaints/:id/resolve (If-Match): an empty resolution answers 422 naming `resolution`. */
+export const ResolveComplaintBody = z.object({ resolution: z.string().trim().max(5000) })
 export const ComplaintListQuery = z.object({
   status: ComplaintStatus.optional(),
   grade: ComplaintGrade.optional(),
@@ -512,6 +519,8 @@ export const Dispute = z.object({
   customerId: z.uuid(),
   ticketId: z.uuid().nullable(),
   compensationId: z.uuid().nullable(),
+  /** The complaint whose outcome this dispute appeals, if any. */
+  complaintId: z.uuid().nullable(),
   summary: z.string(),
   evidence: z.array(z.string()),
   stage: DisputeStage,
@@ -527,6 +536,8 @@ export const CreateDisputeBody = z.object({
   customerId: z.uuid(),
   ticketId: z.uuid().optional(),
   compensationId: z.uuid().optional(),
+  /** Appeals this complaint (of the same customer): 404 naming `complaintId` when there is none. */
+  complaintId: z.uuid().optional(),
   summary: Line(2000),
   /** Ticket screenshots, timestamps, proof of impact: file ids or links. */
   evidence: z.array(Line(500)).min(1).max(20),
@@ -536,6 +547,7 @@ export const AdvanceDisputeBody = z.object({ to: DisputeStage.exclude(['review']
 export const DisputeListQuery = z.object({
   stage: DisputeStage.optional(),
   customerId: z.uuid().optional(),
+  complaintId: z.uuid().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).default(0),
 })

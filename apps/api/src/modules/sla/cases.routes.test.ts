@@ -130,6 +130,84 @@ describe('complaints', () => {
     const outsider = await loginAs(rt, await buildTenant(rt), 'admin')
     expect((await outsider.get(`/api/sla/complaints/${other.id}`)).statusCode).toBe(404)
   })
+  it('resolving records the resolution, who and when, stops the running clocks (event + audit); a resolved complaint refuses every action with 409', async () => {
+    await at('2026-09-08T09:30:00')
+    const c = (await agent.post('/api/sla/complaints', { customerId, grade: 'B', summary: '发票金额错误' })).json() as Complaint
+    await at('2026-09-08T10:00:00')
+    const empty = await agent.post(`/api/sla/complaints/${c.id}/resolve`, { resolution: '   ' }, { 'if-match': `"v${c.version}"` })
+    expect(empty.statusCode).toBe(422)
+    expect(empty.json().issues).toEqual([{ path: 'resolution', message: 'the resolution text is required' }])
+    const res = await agent.post(
+      `/api/sla/complaints/${c.id}/resolve`,
+      { resolution: '已退还多收费用并致歉' },
+      { 'if-match': `"v${c.version}"` },
+    )
+    expect(res.statusCode).toBe(200)
+    const r = res.json() as Complaint
+    expect(r).toMatchObject({
+      status: 'resolved',
+      resolution: '已退还多收费用并致歉',
+      resolvedBy: agent.user.id,
+      resolvedAt: sh('2026-09-08T10:00:00').toISOString(),
+    })
+    expect(clock(r, 'complaint_response')).toMatchObject({ state: 'stopped', met: true, stopReason: 'resolved' })
+    expect(clock(r, 'complaint_plan')).toMatchObject({ state: 'stopped', met: true, stopReason: 'resolved' })
+    const resolved = (await events(c.id)).filter((e) => e.type === 'sla.complaint_resolved')
+    expect(resolved.map((e) => e.payload)).toEqual([
+      expect.objectContaining({ id: c.id, resolution: '已退还多收费用并致歉', resolvedBy: agent.user.id }),
+    ])
+    const audit = await rt.database.query<{ actor_id: string; after: Record<string, unknown> }>(
+      `select actor_id, after from audit_log where action = 'sla.complaint_resolved' and entity_id = $1`,
+      [c.id],
+    )
+    expect(audit).toEqual([
+      { actor_id: agent.user.id, after: expect.objectContaining({ status: 'resolved', resolution: '已退还多收费用并致歉' }) },
+    ])
+
+    // final: resolving again, responding and planning all answer 409 with a clear message, and change nothing
+    for (const [url, body] of [
+      [`/api/sla/complaints/${c.id}/resolve`, { resolution: '再次解决' }],
+      [`/api/sla/complaints/${c.id}/actions`, { action: 'respond', text: '补充回复' }],
+      [`/api/sla/complaints/${c.id}/actions`, { action: 'plan', text: '补充方案' }],
+    ] as const) {
+      const again = await agent.post(url, body)
+      expect(again.statusCode).toBe(409)
+      expect(again.json()).toMatchObject({ code: 'complaint_resolved', message: expect.stringContaining('already resolved') })
+    }
+    expect((await agent.get(`/api/sla/complaints/${c.id}`)).json()).toMatchObject({
+      resolution: '已退还多收费用并致歉',
+      version: r.version,
+    })
+    expect((await events(c.id)).filter((e) => e.type === 'sla.complaint_resolved')).toHaveLength(1)
+    // the old action 'close' is gone: resolving is the one way to end a complaint
+    expect((await agent.post(`/api/sla/complaints/${c.id}/actions`, { action: 'close', text: 'x' })).statusCode).toBe(400)
+    // the status filter finds it among the resolved ones, not among the open ones
+    const byStatus = async (status: string) =>
+      (
+        (await agent.get(`/api/sla/complaints?status=${status}&customerId=${customerId}&limit=200`)).json() as { items: Complaint[] }
+      ).items.map((x) => x.id)
+    expect(await byStatus('resolved')).toContain(c.id)
+    expect(await byStatus('open')).not.toContain(c.id)
+  })
+
+  it('a responded complaint can be resolved (the plan clock stops, the response clock keeps its result); only the desk resolves; 404 for another tenant', async () => {
+    await at('2026-09-08T09:00:00')
+    const c = (await agent.post('/api/sla/complaints', { customerId, grade: 'A', summary: '备份失败' })).json() as Complaint
+    await agent.post(`/api/sla/complaints/${c.id}/actions`, { action: 'respond', text: '正在排查' })
+    await at('2026-09-08T10:00:00')
+    expect((await engineer.post(`/api/sla/complaints/${c.id}/resolve`, { resolution: '工程师' })).statusCode).toBe(403)
+    expect((await contact.post(`/api/sla/complaints/${c.id}/resolve`, { resolution: '客户' })).statusCode).toBe(403)
+    const outsider = await loginAs(rt, await buildTenant(rt), 'admin')
+    expect((await outsider.post(`/api/sla/complaints/${c.id}/resolve`, { resolution: '别的租户' })).statusCode).toBe(404)
+    const r = (await supervisor.post(`/api/sla/complaints/${c.id}/resolve`, { resolution: '已恢复备份' })).json() as Complaint
+    expect(r).toMatchObject({ status: 'resolved', response: '正在排查', resolvedBy: supervisor.user.id })
+    expect(clock(r, 'complaint_response')).toMatchObject({ stopReason: 'responded' })
+    expect(clock(r, 'complaint_plan')).toMatchObject({ state: 'stopped', stopReason: 'resolved' })
+    // a stale If-Match still answers 412 (someone else changed it first)
+    expect(
+      (await agent.post(`/api/sla/complaints/${c.id}/resolve`, { resolution: 'x' }, { 'if-match': `"v${c.version}"` })).statusCode,
+    ).toBe(412)
+  })
 })
 
 describe('disputes', () => {
@@ -181,6 +259,60 @@ describe('disputes', () => {
     })
     expect(comp.statusCode).toBe(422)
     expect(comp.json().issues[0].path).toBe('compensationId')
+  })
+  it('a dispute appealing a complaint keeps its id; the complaint lists its disputes; 404 naming complaintId for none or another tenant', async () => {
+    await at('2026-09-09T10:00:00')
+    const c = (await agent.post('/api/sla/complaints', { customerId, grade: 'C', summary: '对处理结果不满意' })).json() as Complaint
+    await agent.post(`/api/sla/complaints/${c.id}/resolve`, { resolution: '已解释计费规则' })
+    const res = await agent.post('/api/sla/disputes', {
+      customerId,
+      complaintId: c.id,
+      summary: '不认可投诉处理结果',
+      evidence: ['合同第 7 条'],
+    })
+    expect(res.statusCode).toBe(201)
+    const d = res.json() as Dispute
+    expect(d.complaintId).toBe(c.id)
+    expect((await agent.get(`/api/sla/disputes/${d.id}`)).json()).toMatchObject({ complaintId: c.id })
+    const plain = (await agent.post('/api/sla/disputes', { customerId, summary: '无关申诉', evidence: ['x'] })).json() as Dispute
+    expect(plain.complaintId).toBeNull()
+    const ofComplaint = (await agent.get(`/api/sla/disputes?complaintId=${c.id}`)).json() as { items: Dispute[]; total: number }
+    expect(ofComplaint).toMatchObject({ total: 1, items: [{ id: d.id, complaintId: c.id }] })
+    // the customer's contact sees the link too
+    expect(((await contact.get(`/api/sla/disputes?complaintId=${c.id}`)).json() as { items: Dispute[] }).items.map((x) => x.id)).toEqual([
+      d.id,
+    ])
+    const opened = (await events(d.id)).find((e) => e.type === 'sla.dispute_opened')
+    expect(opened?.payload).toMatchObject({ complaintId: c.id })
+
+    const missing = await agent.post('/api/sla/disputes', {
+      customerId,
+      complaintId: '00000000-0000-4000-8000-000000000000',
+      summary: '不存在的投诉',
+      evidence: ['x'],
+    })
+    expect(missing.statusCode).toBe(404)
+    expect(missing.json().issues[0].path).toBe('complaintId')
+
+    // a complaint of another tenant is not found either (and nothing is written)
+    const otherTenant = await buildTenant(rt)
+    const otherAdmin = await loginAs(rt, otherTenant, 'admin')
+    const otherCustomer = (await otherAdmin.post('/api/customers', { name: '外租户客户' })).json().id as string
+    const foreign = (
+      await otherAdmin.post('/api/sla/complaints', { customerId: otherCustomer, grade: 'C', summary: '外租户投诉' })
+    ).json() as Complaint
+    const cross = await agent.post('/api/sla/disputes', { customerId, complaintId: foreign.id, summary: '跨租户', evidence: ['x'] })
+    expect(cross.statusCode).toBe(404)
+    expect(cross.json()).toMatchObject({ code: 'not_found', issues: [{ path: 'complaintId' }] })
+    expect((await otherAdmin.get(`/api/sla/disputes?complaintId=${foreign.id}`)).json()).toEqual({ items: [], total: 0 })
+
+    // a complaint of another customer of the same tenant: 422 naming the field
+    const others = (
+      await agent.post('/api/sla/complaints', { customerId: otherCustomerId, grade: 'C', summary: '别家' })
+    ).json() as Complaint
+    const mismatch = await agent.post('/api/sla/disputes', { customerId, complaintId: others.id, summary: '错配', evidence: ['x'] })
+    expect(mismatch.statusCode).toBe(422)
+    expect(mismatch.json().issues[0].path).toBe('complaintId')
   })
 })
 

@@ -1,10 +1,11 @@
 // Complaints graded A / B / C and disputes with staged deadlines, on the same clock engine.
 // A complaint runs two clocks: response and plan (A: 2 h / 24 h; B: 4 h / 72 h; C: 8 h / 5 working
 // days). A dispute runs review (3 working days from the appeal) then decision (10 working days from
-// the start of the investigation), after which the customer may go to arbitration.
+// the start of the investigation), after which the customer may go to arbitration. A complaint ends
+// resolved, with its resolution; a dispute may appeal a complaint's outcome and keeps its id.
 import type { Complaint, ComplaintGrade, Dispute, DisputeStage, SlaClockTarget, SlaTargetSpec } from '@aftercare/contracts'
 import type { DbOrTx } from '../../platform/db/index.ts'
-import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts'
+import { AppError, ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts'
 import type { RequestContext } from '../../platform/http/access.ts'
 import type { ModuleDeps } from '../../modules.ts'
 import { assertVersion, findCustomerSummary } from '../customers/index.ts'
@@ -99,6 +100,23 @@ export function createCaseService({ database, audit, outbox, clock, engine, cale
     })
   }
 
+  /** The complaint, locked, at the version the client read, and not yet resolved. */
+  async function openComplaint(tx: DbOrTx, id: string, ifMatch: number | undefined) {
+    const row = await complaintRepository.find(tx, id, { lock: true })
+    if (!row) throw new NotFoundError('complaint', id)
+    assertVersion(ifMatch, row.version)
+    if (row.status === 'resolved')
+      throw new ConflictError('complaint_resolved', 'The complaint is already resolved; it can no longer be answered or resolved again')
+    return row
+  }
+
+  async function stopClocks(tx: DbOrTx, id: string, targets: SlaClockTarget[], reason: string, now: Date) {
+    const stopped: ClockRow[] = []
+    for (const c of await clockRepository.bySubject(tx, 'complaint', id, { lock: true }))
+      if (targets.includes(c.target) && c.state !== 'stopped') stopped.push(await engine.stop(tx, c, now, reason, now))
+    return stopped
+  }
+
   async function complaintDto(tx: DbOrTx, row: ComplaintRow): Promise<Complaint> {
     return toComplaintDto(row, await clocksOf(tx, 'complaint', row.id))
   }
@@ -144,37 +162,51 @@ export function createCaseService({ database, audit, outbox, clock, engine, cale
       })
     },
 
-    /** respond: stops the response clock; plan: stops both (a plan answers too); close: stops whatever runs. */
-    actOnComplaint(ctx: RequestContext, id: string, action: 'respond' | 'plan' | 'close', text: string, ifMatch: number | undefined) {
+    /** respond: stops the response clock; plan: stops both (a plan answers too). */
+    actOnComplaint(ctx: RequestContext, id: string, action: 'respond' | 'plan', text: string, ifMatch: number | undefined) {
       return withClocks(ctx, async (tx, touched) => {
-        const row = await complaintRepository.find(tx, id, { lock: true })
-        if (!row) throw new NotFoundError('complaint', id)
-        assertVersion(ifMatch, row.version)
-        if (row.status === 'closed') throw new ConflictError('complaint_closed', 'The complaint is closed')
+        const row = await openComplaint(tx, id, ifMatch)
         if (action === 'respond' && row.status !== 'open')
-          throw new ConflictError('already_responded', 'The complaint was already answered', ['plan', 'close'])
+          throw new ConflictError('already_responded', 'The complaint was already answered', ['plan', 'resolve'])
         if (action === 'plan' && row.status === 'planned')
-          throw new ConflictError('already_planned', 'The complaint already has a plan', ['close'])
+          throw new ConflictError('already_planned', 'The complaint already has a plan', ['resolve'])
         const now = clock.now()
         const stopTargets: SlaClockTarget[] = action === 'respond' ? ['complaint_response'] : ['complaint_response', 'complaint_plan']
-        for (const c of await clockRepository.bySubject(tx, 'complaint', id, { lock: true }))
-          if (stopTargets.includes(c.target))
-            touched.push(await engine.stop(tx, c, now, action === 'close' ? 'closed' : action === 'plan' ? 'planned' : 'responded', now))
-        const updated = await complaintRepository.update(tx, id, {
-          ...(action === 'respond' ? { status: 'responded', response: text, respondedAt: now } : {}),
-          ...(action === 'plan'
-            ? { status: 'planned', plan: text, plannedAt: now, ...(row.respondedAt ? {} : { respondedAt: now, response: text }) }
-            : {}),
-          ...(action === 'close' ? { status: 'closed' } : {}),
-        })
-        await record(
+        touched.push(...(await stopClocks(tx, id, stopTargets, action === 'plan' ? 'planned' : 'responded', now)))
+        const updated = await complaintRepository.update(
           tx,
-          ctx,
-          `sla.complaint_${action === 'respond' ? 'responded' : action === 'plan' ? 'planned' : 'closed'}`,
-          'complaint',
           id,
-          { status: updated.status },
+          action === 'respond'
+            ? { status: 'responded', response: text, respondedAt: now }
+            : { status: 'planned', plan: text, plannedAt: now, ...(row.respondedAt ? {} : { respondedAt: now, response: text }) },
         )
+        await record(tx, ctx, `sla.complaint_${action === 'respond' ? 'responded' : 'planned'}`, 'complaint', id, {
+          status: updated.status,
+        })
+        return complaintDto(tx, updated)
+      })
+    },
+
+    /** Resolves a complaint with what was done for the customer: stops the clocks still running; final. */
+    resolveComplaint(ctx: RequestContext, id: string, resolution: string, ifMatch: number | undefined) {
+      return withClocks(ctx, async (tx, touched) => {
+        await openComplaint(tx, id, ifMatch)
+        const text = resolution.trim()
+        if (!text) throw ValidationError.field('resolution', 'the resolution text is required')
+        const now = clock.now()
+        touched.push(...(await stopClocks(tx, id, ['complaint_response', 'complaint_plan'], 'resolved', now)))
+        const updated = await complaintRepository.update(tx, id, {
+          status: 'resolved',
+          resolution: text,
+          resolvedAt: now,
+          resolvedBy: ctx.actor.userId,
+        })
+        await record(tx, ctx, 'sla.complaint_resolved', 'complaint', id, {
+          status: updated.status,
+          customerId: updated.customerId,
+          resolution: text,
+          resolvedBy: ctx.actor.userId,
+        })
         return complaintDto(tx, updated)
       })
     },
@@ -201,7 +233,7 @@ export function createCaseService({ database, audit, outbox, clock, engine, cale
 
     createDispute(
       ctx: RequestContext,
-      body: { customerId: string; ticketId?: string; compensationId?: string; summary: string; evidence: string[] },
+      body: { customerId: string; ticketId?: string; compensationId?: string; complaintId?: string; summary: string; evidence: string[] },
     ) {
       return withClocks(ctx, async (tx, touched) => {
         const tenantId = ctx.actor.tenantId
@@ -211,6 +243,15 @@ export function createCaseService({ database, audit, outbox, clock, engine, cale
           if (!comp || comp.customerId !== body.customerId)
             throw ValidationError.field('compensationId', `no compensation ${body.compensationId} for this customer`)
         }
+        if (body.complaintId) {
+          const complaint = await complaintRepository.find(tx, body.complaintId)
+          if (!complaint)
+            throw new AppError(404, 'not_found', `complaintId: no complaint ${body.complaintId}`, {
+              issues: [{ path: 'complaintId', message: `no complaint ${body.complaintId}` }],
+            })
+          if (complaint.customerId !== body.customerId)
+            throw ValidationError.field('complaintId', 'the complaint is of another customer than the dispute')
+        }
         const settings = await settingsOf(tx, tenantId)
         const now = clock.now()
         const row = await disputeRepository.insert(tx, {
@@ -218,6 +259,7 @@ export function createCaseService({ database, audit, outbox, clock, engine, cale
           customerId: body.customerId,
           ticketId: body.ticketId ?? null,
           compensationId: body.compensationId ?? null,
+          complaintId: body.complaintId ?? null,
           summary: body.summary,
           evidence: body.evidence,
           stage: 'review',
@@ -228,7 +270,11 @@ export function createCaseService({ database, audit, outbox, clock, engine, cale
         touched.push(
           await startClock(tx, tenantId, 'dispute', row.id, 'dispute_review', settings.disputeTargets.review, settings.calendarId, now),
         )
-        await record(tx, ctx, 'sla.dispute_opened', 'dispute', row.id, { customerId: row.customerId, compensationId: row.compensationId })
+        await record(tx, ctx, 'sla.dispute_opened', 'dispute', row.id, {
+          customerId: row.customerId,
+          compensationId: row.compensationId,
+          complaintId: row.complaintId,
+        })
         return disputeDto(tx, row)
       })
     },
@@ -270,7 +316,10 @@ export function createCaseService({ database, audit, outbox, clock, engine, cale
       })
     },
 
-    async listDisputes(ctx: RequestContext, f: { stage?: string; customerId?: string; limit: number; offset: number }) {
+    async listDisputes(
+      ctx: RequestContext,
+      f: { stage?: string; customerId?: string; complaintId?: string; limit: number; offset: number },
+    ) {
       return database.withTenant(ctx.actor.tenantId, async (tx) => {
         const only = caseCustomerScope(ctx.actor)
         if (only === null || (only && f.customerId && f.customerId !== only)) return { items: [], total: 0 }

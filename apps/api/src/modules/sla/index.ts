@@ -6,6 +6,7 @@ import type { ModuleDeps } from '../../modules.ts'
 import type { TicketSystemActions } from '../tickets/index.ts'
 import { createCalendarLoader } from './calendar-loader.ts'
 import { createCalendarService } from './calendars.service.ts'
+import { caseRoutes } from './cases.routes.ts'
 import { createCaseService } from './cases.service.ts'
 import { createCompensation } from './compensation.ts'
 import { createCreditService } from './credits.service.ts'
@@ -139,7 +140,7 @@ export function createSlaModule(deps: ModuleDeps, opts: SlaModuleOptions = {}) {
     cases,
     listeners,
     jobs: jobDefinitions,
-    routes: [slaConfigRoutes(calendarService, policies, credits), slaStateRoutes(tickets, credits, cases)],
+    routes: [slaConfigRoutes(calendarService, policies, credits), slaStateRoutes(tickets, credits), caseRoutes(cases)],
   }
 }
 

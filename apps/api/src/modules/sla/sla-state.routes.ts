@@ -1,24 +1,14 @@
-// /api/sla state and cases: ticket SLA state, the at-risk list, compensation, credit ledger,
-// complaints and disputes.
+// /api/sla state: ticket SLA state, the at-risk list, compensation, credit ledger (complaints and
+// disputes: cases.routes.ts).
 import {
-  AdvanceDisputeBody,
   AtRiskList,
   AtRiskQuery,
   Compensation,
   CompensationList,
   CompensationListQuery,
-  Complaint,
-  ComplaintActionBody,
-  ComplaintList,
-  ComplaintListQuery,
-  CreateComplaintBody,
-  CreateDisputeBody,
   CreditAdjustmentBody,
   CustomerCredit,
   DecideCompensationBody,
-  Dispute,
-  DisputeList,
-  DisputeListQuery,
   IdParams,
   PutCreditAccountBody,
   SlaCustomerParams,
@@ -31,14 +21,13 @@ import { z } from 'zod'
 import type { App } from '../../app.ts'
 import { contextOf } from '../../platform/http/access.ts'
 import { ifMatchVersion, setEtag } from '../../platform/http/concurrency.ts'
-import type { CaseService } from './cases.service.ts'
 import type { CreditService } from './credits.service.ts'
 import type { TicketSlaService } from './ticket-sla.service.ts'
 
 const tags = ['sla']
 const TicketParams = z.object({ ticketId: z.uuid() })
 
-export function slaStateRoutes(tickets: TicketSlaService, credits: CreditService, cases: CaseService) {
+export function slaStateRoutes(tickets: TicketSlaService, credits: CreditService) {
   return (app: App) => {
     // ── ticket state ──
     app.get(
@@ -156,114 +145,6 @@ export function slaStateRoutes(tickets: TicketSlaService, credits: CreditService
         },
       },
       async (req) => credits.adjust(contextOf(req), req.params.customerId, req.body),
-    )
-
-    // ── complaints ──
-    app.get(
-      '/sla/complaints',
-      {
-        config: { access: { permission: 'tickets.read' } },
-        schema: { tags, querystring: ComplaintListQuery, response: { 200: ComplaintList } },
-      },
-      async (req) => cases.listComplaints(contextOf(req), req.query),
-    )
-    app.post(
-      '/sla/complaints',
-      {
-        config: { access: { permission: 'tickets.write' } },
-        schema: {
-          tags,
-          summary: 'Register a complaint graded A/B/C; its response and plan clocks start',
-          body: CreateComplaintBody,
-          response: { 201: Complaint },
-        },
-      },
-      async (req, reply) => {
-        const c = await cases.createComplaint(contextOf(req), req.body)
-        setEtag(reply, c.version)
-        return reply.status(201).send(c)
-      },
-    )
-    app.get(
-      '/sla/complaints/:id',
-      { config: { access: { permission: 'tickets.read' } }, schema: { tags, params: IdParams, response: { 200: Complaint } } },
-      async (req, reply) => {
-        const c = await cases.getComplaint(contextOf(req), req.params.id)
-        setEtag(reply, c.version)
-        return c
-      },
-    )
-    app.post(
-      '/sla/complaints/:id/actions',
-      {
-        config: { access: { permission: 'tickets.write' } },
-        schema: {
-          tags,
-          summary: 'Respond, give the plan, or close',
-          params: IdParams,
-          body: ComplaintActionBody,
-          response: { 200: Complaint },
-        },
-      },
-      async (req, reply) => {
-        const c = await cases.actOnComplaint(contextOf(req), req.params.id, req.body.action, req.body.text, ifMatchVersion(req))
-        setEtag(reply, c.version)
-        return c
-      },
-    )
-
-    // ── disputes ──
-    app.get(
-      '/sla/disputes',
-      {
-        config: { access: { permission: 'tickets.read' } },
-        schema: { tags, querystring: DisputeListQuery, response: { 200: DisputeList } },
-      },
-      async (req) => cases.listDisputes(contextOf(req), req.query),
-    )
-    app.post(
-      '/sla/disputes',
-      {
-        config: { access: { permission: 'tickets.write' } },
-        schema: {
-          tags,
-          summary: 'An appeal with evidence; the review deadline starts',
-          body: CreateDisputeBody,
-          response: { 201: Dispute },
-        },
-      },
-      async (req, reply) => {
-        const d = await cases.createDispute(contextOf(req), req.body)
-        setEtag(reply, d.version)
-        return reply.status(201).send(d)
-      },
-    )
-    app.get(
-      '/sla/disputes/:id',
-      { config: { access: { permission: 'tickets.read' } }, schema: { tags, params: IdParams, response: { 200: Dispute } } },
-      async (req, reply) => {
-        const d = await cases.getDispute(contextOf(req), req.params.id)
-        setEtag(reply, d.version)
-        return d
-      },
-    )
-    app.post(
-      '/sla/disputes/:id/stage',
-      {
-        config: { access: { permission: 'sla.manage' } },
-        schema: {
-          tags,
-          summary: 'review → investigation → decided → arbitration → closed',
-          params: IdParams,
-          body: AdvanceDisputeBody,
-          response: { 200: Dispute },
-        },
-      },
-      async (req, reply) => {
-        const d = await cases.advanceDispute(contextOf(req), req.params.id, req.body.to, req.body.note, ifMatchVersion(req))
-        setEtag(reply, d.version)
-        return d
-      },
     )
   }
 }

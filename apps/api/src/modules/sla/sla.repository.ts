@@ -451,7 +451,7 @@ export const disputeRepository = {
       .returning()
     return row!
   },
-  async list(db: DbOrTx, f: { stage?: string; customerId?: string; limit: number; offset: number }) {
+  async list(db: DbOrTx, f: { stage?: string; customerId?: string; complaintId?: string; limit: number; offset: number }) {
     const where: SQL[] = []
     if (f.customerId) where.push(eq(slaDisputes.customerId, f.customerId))
     if (f.stage) where.push(eq(slaDisputes.stage, f.stage as 'review'))
@@ -467,3 +467,4 @@ export const disputeRepository = {
     return { items, total: total?.n ?? 0 }
   },
 }
+    if (f.complaintId) where.push(eq(slaDisputes.complaintId, f.complaintId))

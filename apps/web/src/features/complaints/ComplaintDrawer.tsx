@@ -1,32 +1,47 @@
-// One complaint: its two deadlines (live), what was said and when, and the actions its status
-// allows (respond, give the plan, close), each with its text and the version it was read at.
+// One complaint: its two deadlines (live), what was said and when, the actions its status allows
+// (respond, give the plan, resolve with the resolution), each with its text and the version it was
+// read at, and the disputes that appeal it.
 import { Complaint as ComplaintSchema, type Complaint } from '@aftercare/contracts'
-import { useMutation, useQueryClient } from '@tanstack/react-query'
-import { Alert, App, Button, Descriptions, Drawer, Form, Input, Modal, Skeleton, Space, Tag, Timeline, Typography } from 'antd'
-import { useState } from 'react'
+import { Button, Descriptions, List, Tag, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
+import { Link } from 'react-router'
 import { api } from '../../shared/api/client.ts'
 import { can, useCurrentUser } from '../../shared/auth/session.ts'
 import { dateTime } from '../../shared/format.ts'
+import { useStaffDirectory } from '../tickets/tickets.api.ts'
 import { useCustomerNames } from '../tickets/pickers.tsx'
-import { ClockTag, GradeTag, TicketLink } from './CaseParts.tsx'
-import { caseError, clockOf, clockSummary, complaintKeys, formatSpec, isStale, useComplaint } from './complaints.api.ts'
+import {
+  CaseDrawer,
+  CaseFacts,
+  CaseText,
+  CaseTimeline,
+  Deadline,
+  GradeTag,
+  TicketLink,
+  useCaseAction,
+  type CaseEvent,
+} from './CaseParts.tsx'
+import { StageTag } from './DisputesTab.tsx'
+import { clockOf, clockSummary, complaintKeys, useComplaint, useDisputes } from './complaints.api.ts'
 
-type Action = 'respond' | 'plan' | 'close'
+type Action = 'respond' | 'plan' | 'resolve'
 
 export const statusColor: Record<Complaint['status'], string> = {
   open: 'gold',
   responded: 'processing',
   planned: 'cyan',
-  closed: 'default',
+  resolved: 'success',
 }
 
 function allowed(c: Complaint): Action[] {
-  if (c.status === 'closed') return []
-  if (c.status === 'open') return ['respond', 'plan', 'close']
-  if (c.status === 'responded') return ['plan', 'close']
-  return ['close']
+  if (c.status === 'resolved') return []
+  if (c.status === 'open') return ['respond', 'plan', 'resolve']
+  if (c.status === 'responded') return ['plan', 'resolve']
+  return ['resolve']
 }
+
+/** Where a dispute opens on this page (the disputes tab, its drawer). */
+export const disputeHref = (id: string) => `/complaints?tab=disputes&dispute=${id}`
 
 export function ComplaintDrawer({
   id,
@@ -38,51 +53,38 @@ export function ComplaintDrawer({
   onOpenDispute: (c: Complaint) => void
 }) {
   const { t } = useTranslation()
-  const { message } = App.useApp()
   const me = useCurrentUser()
-  const qc = useQueryClient()
   const q = useComplaint(id)
+  const disputes = useDisputes({ complaintId: id })
   const customer = useCustomerNames()
-  const [acting, setActing] = useState<Action | null>(null)
-  const [stale, setStale] = useState(false)
-  const [form] = Form.useForm<{ text: string }>()
+  const { nameOf } = useStaffDirectory()
 
-  const act = useMutation({
-    mutationFn: (v: { c: Complaint; action: Action; text: string }) =>
-      api(`/api/sla/complaints/${v.c.id}/actions`, ComplaintSchema, {
-        method: 'POST',
-        body: { action: v.action, text: v.text },
-        ifMatch: `"v${v.c.version}"`,
-      }),
-    onSuccess: (c, v) => {
-      qc.setQueryData(complaintKeys.one(c.id), c)
-      void qc.invalidateQueries({ queryKey: complaintKeys.all })
-      void message.success(t(`complaints.actionDone.${v.action}`))
-      setActing(null)
-      form.resetFields()
+  const action = useCaseAction<Action, Complaint>({
+    run: (a, text) => {
+      const c = q.data!
+      return a === 'resolve'
+        ? api(`/api/sla/complaints/${c.id}/resolve`, ComplaintSchema, {
+            method: 'POST',
+            body: { resolution: text ?? '' },
+            ifMatch: `"v${c.version}"`,
+          })
+        : api(`/api/sla/complaints/${c.id}/actions`, ComplaintSchema, {
+            method: 'POST',
+            body: { action: a, text: text ?? '' },
+            ifMatch: `"v${c.version}"`,
+          })
     },
-    onError: (e) => {
-      if (isStale(e)) {
-        setActing(null)
-        setStale(true)
-        return
-      }
-      void message.error(caseError(t, e))
-    },
+    done: (_, a) => t(`complaints.actionDone.${a}`),
+    fieldOf: (a) => (a === 'resolve' ? 'resolution' : 'text'),
+    query: q,
+    keys: { one: complaintKeys.one, lists: complaintKeys.all },
   })
 
-  const reload = async () => {
-    setStale(false)
-    await q.refetch()
-    void qc.invalidateQueries({ queryKey: complaintKeys.all })
-  }
-
   const c = q.data
-  const response = c && clockOf(c, 'complaint_response')
-  const plan = c && clockOf(c, 'complaint_plan')
   const mayWrite = can(me, 'tickets.write')
+  const resolvedBy = c?.resolvedBy ? (nameOf(c.resolvedBy) ?? t('tickets.someone')) : null
 
-  const events: { at: string; color: string; text: string; detail?: string | null; testId: string }[] = []
+  const events: CaseEvent[] = []
   if (c) {
     events.push({
       at: c.createdAt,
@@ -107,64 +109,57 @@ export function ComplaintDrawer({
           }),
           testId: `clock-${k.target}`,
         })
-    if (c.status === 'closed') {
-      const at = c.clocks.find((k) => k.stopReason === 'closed')?.stoppedAt
-      events.push({ at: at ?? c.createdAt, color: 'gray', text: t('complaints.events.closed'), testId: 'closed' })
-    }
+    if (c.resolvedAt)
+      events.push({
+        at: c.resolvedAt,
+        color: 'gray',
+        text: t('complaints.events.resolved', { name: resolvedBy ?? t('tickets.someone') }),
+        detail: c.resolution,
+        testId: 'resolved',
+      })
     events.sort((a, b) => a.at.localeCompare(b.at))
   }
 
   return (
-    <Drawer
-      open
+    <CaseDrawer<Action>
       size={620}
       title={c ? t('complaints.detailTitle', { grade: t(`complaints.grades.${c.grade}`) }) : t('complaints.title')}
       onClose={onClose}
-      destroyOnHidden
-      data-testid="complaint-drawer"
+      testId="complaint-drawer"
+      reloadTestId="complaint-reload"
+      query={q}
+      action={action}
+      buttons={
+        c && mayWrite
+          ? allowed(c).map((a) => ({
+              action: a,
+              label: t(`complaints.actions.${a}`),
+              testId: `complaint-action-${a}`,
+              type: a === 'resolve' ? 'default' : 'primary',
+            }))
+          : []
+      }
       extra={
         c &&
         mayWrite && (
-          <Space wrap>
-            {allowed(c).map((a) => (
-              <Button
-                key={a}
-                type={a === 'close' ? 'default' : 'primary'}
-                danger={a === 'close'}
-                data-testid={`complaint-action-${a}`}
-                onClick={() => setActing(a)}
-              >
-                {t(`complaints.actions.${a}`)}
-              </Button>
-            ))}
-            <Button data-testid="complaint-open-dispute" onClick={() => onOpenDispute(c)}>
-              {t('complaints.openDispute')}
-            </Button>
-          </Space>
+          <Button data-testid="complaint-open-dispute" onClick={() => onOpenDispute(c)}>
+            {t('complaints.openDispute')}
+          </Button>
         )
       }
+      form={{
+        title: (a) => t(`complaints.actionTitles.${a}`),
+        label: (a) => t(`complaints.actionText.${a}`),
+        rules: (a) => [
+          { required: true, whitespace: true, message: t(a === 'resolve' ? 'complaints.resolutionRequired' : 'complaints.textRequired') },
+        ],
+        okTestId: 'complaint-action-ok',
+        textTestId: 'complaint-action-text',
+      }}
     >
-      {stale && (
-        <Alert
-          type="warning"
-          showIcon
-          title={t('complaints.stale')}
-          action={
-            <Button size="small" onClick={() => void reload()} data-testid="complaint-reload">
-              {t('common.reload')}
-            </Button>
-          }
-          style={{ marginBottom: 16 }}
-          data-testid="stale-alert"
-        />
-      )}
-      {q.isPending ? (
-        <Skeleton active />
-      ) : q.isError ? (
-        <Alert type="error" showIcon title={caseError(t, q.error)} />
-      ) : c ? (
+      {c && (
         <>
-          <Descriptions column={1} size="small" bordered styles={{ label: { width: 120 } }}>
+          <CaseFacts>
             <Descriptions.Item label={t('complaints.grade')}>
               <GradeTag grade={c.grade} />
             </Descriptions.Item>
@@ -178,73 +173,60 @@ export function ComplaintDrawer({
               <TicketLink ticketId={c.ticketId} />
             </Descriptions.Item>
             <Descriptions.Item label={t('complaints.responseDue')}>
-              <ClockTag clock={response} testId="complaint-detail-response-clock" />
-              {response?.dueAt && (
-                <Typography.Text type="secondary" style={{ marginInlineStart: 8 }} data-testid="complaint-response-due">
-                  {t('complaints.clockDue', { at: dateTime(response.dueAt), spec: formatSpec(t, response.spec) })}
-                </Typography.Text>
-              )}
+              <Deadline
+                clock={clockOf(c, 'complaint_response')}
+                testId="complaint-detail-response-clock"
+                dueTestId="complaint-response-due"
+              />
             </Descriptions.Item>
             <Descriptions.Item label={t('complaints.planDue')}>
-              <ClockTag clock={plan} testId="complaint-detail-plan-clock" />
-              {plan?.dueAt && (
-                <Typography.Text type="secondary" style={{ marginInlineStart: 8 }}>
-                  {t('complaints.clockDue', { at: dateTime(plan.dueAt), spec: formatSpec(t, plan.spec) })}
-                </Typography.Text>
-              )}
+              <Deadline clock={clockOf(c, 'complaint_plan')} testId="complaint-detail-plan-clock" />
             </Descriptions.Item>
             <Descriptions.Item label={t('complaints.summary')}>
-              <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', marginBottom: 0 }}>{c.summary}</Typography.Paragraph>
+              <CaseText text={c.summary} />
             </Descriptions.Item>
             {c.response && (
               <Descriptions.Item label={t('complaints.response')}>
-                <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', marginBottom: 0 }} data-testid="complaint-response-text">
-                  {c.response}
-                </Typography.Paragraph>
+                <CaseText text={c.response} testId="complaint-response-text" />
               </Descriptions.Item>
             )}
             {c.plan && (
               <Descriptions.Item label={t('complaints.plan')}>
-                <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', marginBottom: 0 }}>{c.plan}</Typography.Paragraph>
+                <CaseText text={c.plan} />
               </Descriptions.Item>
             )}
-          </Descriptions>
-          <Typography.Title level={5} style={{ marginTop: 24 }}>
-            {t('complaints.timeline')}
-          </Typography.Title>
-          <Timeline
-            data-testid="complaint-timeline"
-            items={events.map((e) => ({
-              color: e.color,
-              content: (
-                <div data-testid={`complaint-event-${e.testId}`}>
-                  <Typography.Text strong>{e.text}</Typography.Text> <Typography.Text type="secondary">{dateTime(e.at)}</Typography.Text>
-                  {e.detail && <div style={{ whiteSpace: 'pre-wrap' }}>{e.detail}</div>}
-                </div>
-              ),
-            }))}
-          />
+            {c.status === 'resolved' && (
+              <Descriptions.Item label={t('complaints.resolution')}>
+                {c.resolution && <CaseText text={c.resolution} testId="complaint-resolution-text" />}
+                {c.resolvedAt && (
+                  <Typography.Text type="secondary" data-testid="complaint-resolved-by">
+                    {t('complaints.resolvedInfo', { name: resolvedBy ?? t('tickets.someone'), at: dateTime(c.resolvedAt) })}
+                  </Typography.Text>
+                )}
+              </Descriptions.Item>
+            )}
+            <Descriptions.Item label={t('complaints.disputes')}>
+              <List
+                size="small"
+                split={false}
+                loading={disputes.isPending}
+                dataSource={disputes.data?.items ?? []}
+                locale={{ emptyText: t('complaints.noDisputes') }}
+                data-testid="complaint-disputes"
+                renderItem={(d) => (
+                  <List.Item style={{ paddingInline: 0 }}>
+                    <Link to={disputeHref(d.id)} data-testid="complaint-dispute-link">
+                      <StageTag stage={d.stage} /> <Typography.Text type="secondary">{dateTime(d.createdAt)}</Typography.Text>{' '}
+                      {d.summary.length > 40 ? `${d.summary.slice(0, 40)}…` : d.summary}
+                    </Link>
+                  </List.Item>
+                )}
+              />
+            </Descriptions.Item>
+          </CaseFacts>
+          <CaseTimeline title={t('complaints.timeline')} testId="complaint-timeline" itemTestId="complaint-event" events={events} />
         </>
-      ) : null}
-      <Modal
-        open={acting !== null && !!c}
-        title={acting ? t(`complaints.actionTitles.${acting}`) : ''}
-        okText={t('common.confirm')}
-        okButtonProps={{ loading: act.isPending, ...({ 'data-testid': 'complaint-action-ok' } as Record<string, string>) }}
-        onOk={() => form.submit()}
-        onCancel={() => setActing(null)}
-        destroyOnHidden
-      >
-        <Form form={form} layout="vertical" onFinish={(v) => c && acting && act.mutate({ c, action: acting, text: v.text })}>
-          <Form.Item
-            name="text"
-            label={acting ? t(`complaints.actionText.${acting}`) : ''}
-            rules={[{ required: true, whitespace: true, message: t('complaints.textRequired') }]}
-          >
-            <Input.TextArea rows={4} maxLength={5000} showCount data-testid="complaint-action-text" />
-          </Form.Item>
-        </Form>
-      </Modal>
-    </Drawer>
+      )}
+    </CaseDrawer>
   )
 }

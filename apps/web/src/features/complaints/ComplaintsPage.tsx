@@ -1,5 +1,5 @@
 // 投诉与申诉: complaints graded A/B/C and disputes with staged deadlines, on the SLA clock engine.
-// Two tabs; the complaint drawer can open a dispute prefilled from the complaint.
+// Two tabs; the complaint drawer can open a dispute appealing the complaint, and each links to the other.
 import { Card, Tabs } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
@@ -50,7 +50,7 @@ export function ComplaintsPage() {
           id={complaintId}
           onClose={() => go({ complaint: null })}
           onOpenDispute={(c) => {
-            setDraft({ customerId: c.customerId, ticketId: c.ticketId ?? undefined, summary: c.summary })
+            setDraft({ complaintId: c.id, customerId: c.customerId, ticketId: c.ticketId ?? undefined, summary: c.summary })
             go({ complaint: null, tab: 'disputes' })
           }}
         />

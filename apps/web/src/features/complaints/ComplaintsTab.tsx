@@ -28,7 +28,7 @@ import {
 } from './complaints.api.ts'
 
 const grades: ComplaintGrade[] = ['A', 'B', 'C']
-const statuses: ComplaintStatus[] = ['open', 'responded', 'planned', 'closed']
+const statuses: ComplaintStatus[] = ['open', 'responded', 'planned', 'resolved']
 
 export function ComplaintsTab({ onOpen }: { onOpen: (id: string) => void }) {
   const { t } = useTranslation()

@@ -4,26 +4,10 @@
 import { Dispute as DisputeSchema, type CreateDisputeBody, type Dispute } from '@aftercare/contracts'
 import { PlusOutlined } from '@ant-design/icons'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
-import {
-  Alert,
-  App,
-  Button,
-  Descriptions,
-  Drawer,
-  Form,
-  Input,
-  Modal,
-  Select,
-  Skeleton,
-  Space,
-  Steps,
-  Table,
-  Tag,
-  Timeline,
-  Typography,
-} from 'antd'
+import { App, Button, Descriptions, Form, Input, Modal, Select, Space, Steps, Table, Tag, Typography } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { Link } from 'react-router'
 import type { z } from 'zod'
 import { api } from '../../shared/api/client.ts'
 import { applyFieldErrors } from '../../shared/api/errors.ts'
@@ -33,13 +17,13 @@ import { formatAward } from '../sla/CompensationsPage.tsx'
 import { useCompensations } from '../sla/sla.api.ts'
 import { CustomerSelect, useCustomerNames } from '../tickets/pickers.tsx'
 import { TicketPicker } from '../tickets/TicketPicker.tsx'
-import { ClockTag, TicketLink } from './CaseParts.tsx'
+import { CaseDrawer, CaseFacts, CaseText, CaseTimeline, ClockTag, Deadline, GradeTag, TicketLink, useCaseAction } from './CaseParts.tsx'
 import {
   caseError,
   clockOf,
   complaintKeys,
   formatSpec,
-  isStale,
+  useComplaint,
   useDispute,
   useDisputes,
   useSlaSettings,
@@ -72,8 +56,9 @@ export function StageTag({ stage }: { stage: DisputeStage }) {
   )
 }
 
-/** What a new dispute starts from (a complaint's customer, ticket and words). */
+/** What a new dispute starts from (the complaint it appeals: its customer, ticket and words). */
 export interface DisputeDraft {
+  complaintId?: string
   customerId?: string
   ticketId?: string
   summary?: string
@@ -202,8 +187,27 @@ export function DisputesTab({
   )
 }
 
-type FormValues = { customerId?: string; ticketId?: string; compensationId?: string; summary: string; evidence: string }
-const fields = ['customerId', 'ticketId', 'compensationId', 'summary', 'evidence'] as const
+type FormValues = {
+  customerId?: string
+  ticketId?: string
+  compensationId?: string
+  complaintId?: string
+  summary: string
+  evidence: string
+}
+const fields = ['customerId', 'ticketId', 'compensationId', 'complaintId', 'summary', 'evidence'] as const
+
+/** The appealed complaint in the form (set from the complaint's drawer; changing the customer drops it). */
+function AppealedComplaint({ value }: { value?: string }) {
+  const q = useComplaint(value ?? null)
+  if (!value) return null
+  return (
+    <Space size={4} data-testid="dispute-from-complaint">
+      {q.data && <GradeTag grade={q.data.grade} />}
+      <Typography.Text>{q.data?.summary ?? value.slice(0, 8)}</Typography.Text>
+    </Space>
+  )
+}
 
 function CompensationSelect({ customerId, onChange, value }: { customerId: string; value?: string; onChange?: (id?: string) => void }) {
   const { t } = useTranslation()
@@ -239,6 +243,7 @@ function CreateDisputeModal({
   const qc = useQueryClient()
   const [form] = Form.useForm<FormValues>()
   const customerId = Form.useWatch('customerId', form)
+  const complaintId = Form.useWatch('complaintId', form)
   const create = useMutation({
     mutationFn: (v: FormValues) => {
       const body: z.input<typeof CreateDisputeBody> = {
@@ -250,6 +255,7 @@ function CreateDisputeModal({
           .filter(Boolean),
         ...(v.ticketId ? { ticketId: v.ticketId } : {}),
         ...(v.compensationId ? { compensationId: v.compensationId } : {}),
+        ...(v.complaintId ? { complaintId: v.complaintId } : {}),
       }
       return api('/api/sla/disputes', DisputeSchema, { method: 'POST', body })
     },
@@ -278,6 +284,7 @@ function CreateDisputeModal({
         form={form}
         layout="vertical"
         initialValues={{
+          complaintId: draft?.complaintId,
           customerId: draft?.customerId,
           ticketId: draft?.ticketId,
           summary: draft?.summary ? t('disputes.fromComplaint', { summary: draft.summary }).slice(0, 2000) : undefined,
@@ -287,9 +294,14 @@ function CreateDisputeModal({
         <Form.Item name="customerId" label={t('complaints.customer')} rules={[{ required: true, message: t('tickets.pickCustomer') }]}>
           <CustomerSelect
             testId="dispute-customer"
-            onChange={(id) => form.setFieldsValue({ customerId: id, ticketId: undefined, compensationId: undefined })}
+            onChange={(id) =>
+              form.setFieldsValue({ customerId: id, ticketId: undefined, compensationId: undefined, complaintId: undefined })
+            }
             style={{ width: '100%' }}
           />
+        </Form.Item>
+        <Form.Item name="complaintId" label={t('disputes.complaint')} hidden={!complaintId}>
+          <AppealedComplaint />
         </Form.Item>
         <Form.Item name="ticketId" label={t('complaints.ticket')}>
           {customerId ? (
@@ -329,99 +341,80 @@ function CreateDisputeModal({
   )
 }
 
+/** The complaint a dispute appeals: its grade and words, linking to it. */
+function ComplaintLink({ complaintId }: { complaintId: string }) {
+  const q = useComplaint(complaintId)
+  return (
+    <Link to={complaintHref(complaintId)} data-testid="dispute-complaint-link">
+      {q.data ? (
+        <Space size={4}>
+          <GradeTag grade={q.data.grade} />
+          <span>{q.data.summary.length > 60 ? `${q.data.summary.slice(0, 60)}…` : q.data.summary}</span>
+        </Space>
+      ) : (
+        complaintId.slice(0, 8)
+      )}
+    </Link>
+  )
+}
+
+/** Where a complaint opens on this page (its drawer). */
+const complaintHref = (id: string) => `/complaints?complaint=${id}`
+
 function DisputeDrawer({ id, onClose }: { id: string; onClose: () => void }) {
   const { t } = useTranslation()
-  const { message } = App.useApp()
   const me = useCurrentUser()
-  const qc = useQueryClient()
   const q = useDispute(id)
   const customer = useCustomerNames()
   const settings = useSlaSettings()
-  const [moving, setMoving] = useState<DisputeStage | null>(null)
-  const [stale, setStale] = useState(false)
-  const [form] = Form.useForm<{ note?: string }>()
 
-  const move = useMutation({
-    mutationFn: (v: { d: Dispute; to: DisputeStage; note?: string }) =>
-      api(`/api/sla/disputes/${v.d.id}/stage`, DisputeSchema, {
+  const action = useCaseAction<DisputeStage, Dispute>({
+    run: (to, note) => {
+      const d = q.data!
+      return api(`/api/sla/disputes/${d.id}/stage`, DisputeSchema, {
         method: 'POST',
-        body: { to: v.to, ...(v.note?.trim() ? { note: v.note.trim() } : {}) },
-        ifMatch: `"v${v.d.version}"`,
-      }),
-    onSuccess: (d) => {
-      qc.setQueryData(complaintKeys.dispute(d.id), d)
-      void qc.invalidateQueries({ queryKey: complaintKeys.disputes })
-      void message.success(t('disputes.moved', { stage: t(`disputes.stages.${d.stage}`) }))
-      setMoving(null)
-      form.resetFields()
+        body: { to, ...(note?.trim() ? { note: note.trim() } : {}) },
+        ifMatch: `"v${d.version}"`,
+      })
     },
-    onError: (e) => {
-      if (isStale(e)) {
-        setMoving(null)
-        setStale(true)
-        return
-      }
-      if (!applyFieldErrors(t, form, e, ['note'])) void message.error(caseError(t, e))
-    },
+    done: (d) => t('disputes.moved', { stage: t(`disputes.stages.${d.stage}`) }),
+    fieldOf: () => 'note',
+    query: q,
+    keys: { one: complaintKeys.dispute, lists: complaintKeys.disputes },
   })
 
-  const reload = async () => {
-    setStale(false)
-    await q.refetch()
-    void qc.invalidateQueries({ queryKey: complaintKeys.disputes })
-  }
-
   const d = q.data
-  const review = d && clockOf(d, 'dispute_review')
-  const decision = d && clockOf(d, 'dispute_decision')
   const current = d ? stages.indexOf(d.stage) : 0
 
   return (
-    <Drawer
-      open
+    <CaseDrawer<DisputeStage>
       size={640}
       title={t('disputes.detailTitle')}
       onClose={onClose}
-      destroyOnHidden
-      data-testid="dispute-drawer"
-      extra={
-        d &&
-        can(me, 'sla.manage') && (
-          <Space wrap>
-            {NEXT[d.stage].map((to) => (
-              <Button
-                key={to}
-                type={to === 'closed' ? 'default' : 'primary'}
-                danger={to === 'arbitration'}
-                data-testid={`dispute-move-${to}`}
-                onClick={() => setMoving(to)}
-              >
-                {t(`disputes.moveTo.${to}`)}
-              </Button>
-            ))}
-          </Space>
-        )
+      testId="dispute-drawer"
+      reloadTestId="dispute-reload"
+      query={q}
+      action={action}
+      buttons={
+        d && can(me, 'sla.manage')
+          ? NEXT[d.stage].map((to) => ({
+              action: to,
+              label: t(`disputes.moveTo.${to}`),
+              testId: `dispute-move-${to}`,
+              type: to === 'closed' ? 'default' : 'primary',
+              danger: to === 'arbitration',
+            }))
+          : []
       }
+      form={{
+        title: (to) => t('disputes.moveTitle', { stage: t(`disputes.stages.${to}`) }),
+        label: (to) => (to === 'decided' ? t('disputes.decision') : t('disputes.note')),
+        rules: (to) => (to === 'decided' ? [{ required: true, whitespace: true, message: t('disputes.decisionRequired') }] : []),
+        okTestId: 'dispute-move-ok',
+        textTestId: 'dispute-move-note',
+      }}
     >
-      {stale && (
-        <Alert
-          type="warning"
-          showIcon
-          title={t('complaints.stale')}
-          action={
-            <Button size="small" onClick={() => void reload()} data-testid="dispute-reload">
-              {t('common.reload')}
-            </Button>
-          }
-          style={{ marginBottom: 16 }}
-          data-testid="stale-alert"
-        />
-      )}
-      {q.isPending ? (
-        <Skeleton active />
-      ) : q.isError ? (
-        <Alert type="error" showIcon title={caseError(t, q.error)} />
-      ) : d ? (
+      {d && (
         <>
           <Steps
             size="small"
@@ -430,36 +423,31 @@ function DisputeDrawer({ id, onClose }: { id: string; onClose: () => void }) {
             items={stages.map((s) => ({ title: t(`disputes.stages.${s}`) }))}
             style={{ marginBottom: 24 }}
           />
-          <Descriptions column={1} size="small" bordered styles={{ label: { width: 120 } }}>
+          <CaseFacts>
             <Descriptions.Item label={t('disputes.stage')}>
               <StageTag stage={d.stage} />
             </Descriptions.Item>
             <Descriptions.Item label={t('complaints.customer')}>{customer(d.customerId)?.name ?? '—'}</Descriptions.Item>
+            {d.complaintId && (
+              <Descriptions.Item label={t('disputes.complaint')}>
+                <ComplaintLink complaintId={d.complaintId} />
+              </Descriptions.Item>
+            )}
             <Descriptions.Item label={t('complaints.ticket')}>
               <TicketLink ticketId={d.ticketId} />
             </Descriptions.Item>
             <Descriptions.Item label={t('disputes.reviewDue')}>
-              <ClockTag clock={review} testId="dispute-detail-review-clock" />
-              {review?.dueAt && (
-                <Typography.Text type="secondary" style={{ marginInlineStart: 8 }}>
-                  {t('complaints.clockDue', { at: dateTime(review.dueAt), spec: formatSpec(t, review.spec) })}
-                </Typography.Text>
-              )}
+              <Deadline clock={clockOf(d, 'dispute_review')} testId="dispute-detail-review-clock" />
             </Descriptions.Item>
             <Descriptions.Item label={t('disputes.decisionDue')}>
-              <ClockTag
-                clock={decision}
+              <Deadline
+                clock={clockOf(d, 'dispute_decision')}
                 testId="dispute-detail-decision-clock"
                 pending={t('disputes.notStarted', { spec: formatSpec(t, settings.data?.disputeTargets.decision) })}
               />
-              {decision?.dueAt && (
-                <Typography.Text type="secondary" style={{ marginInlineStart: 8 }}>
-                  {t('complaints.clockDue', { at: dateTime(decision.dueAt), spec: formatSpec(t, decision.spec) })}
-                </Typography.Text>
-              )}
             </Descriptions.Item>
             <Descriptions.Item label={t('disputes.summary')}>
-              <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', marginBottom: 0 }}>{d.summary}</Typography.Paragraph>
+              <CaseText text={d.summary} />
             </Descriptions.Item>
             <Descriptions.Item label={t('disputes.evidence')}>
               <ul style={{ margin: 0, paddingInlineStart: 18 }}>
@@ -470,49 +458,24 @@ function DisputeDrawer({ id, onClose }: { id: string; onClose: () => void }) {
             </Descriptions.Item>
             {d.decision && (
               <Descriptions.Item label={t('disputes.decision')}>
-                <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', marginBottom: 0 }} data-testid="dispute-decision-text">
-                  {d.decision}
-                </Typography.Paragraph>
+                <CaseText text={d.decision} testId="dispute-decision-text" />
               </Descriptions.Item>
             )}
-          </Descriptions>
-          <Typography.Title level={5} style={{ marginTop: 24 }}>
-            {t('disputes.history')}
-          </Typography.Title>
-          <Timeline
-            data-testid="dispute-history"
-            items={d.history.map((h) => ({
+          </CaseFacts>
+          <CaseTimeline
+            title={t('disputes.history')}
+            testId="dispute-history"
+            itemTestId="dispute-history"
+            events={d.history.map((h) => ({
+              at: h.at,
               color: h.stage === 'arbitration' ? 'red' : h.stage === 'closed' ? 'gray' : 'blue',
-              content: (
-                <div data-testid={`dispute-history-${h.stage}`}>
-                  <Typography.Text strong>{t(`disputes.stages.${h.stage}`)}</Typography.Text>{' '}
-                  <Typography.Text type="secondary">{dateTime(h.at)}</Typography.Text>
-                  {h.note && <div style={{ whiteSpace: 'pre-wrap' }}>{h.note}</div>}
-                </div>
-              ),
+              text: t(`disputes.stages.${h.stage}`),
+              detail: h.note,
+              testId: h.stage,
             }))}
           />
         </>
-      ) : null}
-      <Modal
-        open={moving !== null && !!d}
-        title={moving ? t('disputes.moveTitle', { stage: t(`disputes.stages.${moving}`) }) : ''}
-        okText={t('common.confirm')}
-        okButtonProps={{ loading: move.isPending, ...({ 'data-testid': 'dispute-move-ok' } as Record<string, string>) }}
-        onOk={() => form.submit()}
-        onCancel={() => setMoving(null)}
-        destroyOnHidden
-      >
-        <Form form={form} layout="vertical" onFinish={(v) => d && moving && move.mutate({ d, to: moving, note: v.note })}>
-          <Form.Item
-            name="note"
-            label={moving === 'decided' ? t('disputes.decision') : t('disputes.note')}
-            rules={moving === 'decided' ? [{ required: true, whitespace: true, message: t('disputes.decisionRequired') }] : []}
-          >
-            <Input.TextArea rows={4} maxLength={5000} showCount data-testid="dispute-move-note" />
-          </Form.Item>
-        </Form>
-      </Modal>
-    </Drawer>
+      )}
+    </CaseDrawer>
   )
 }

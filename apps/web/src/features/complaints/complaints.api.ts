@@ -53,12 +53,13 @@ export function useComplaint(id: string | null) {
   })
 }
 
-export function useDisputes(f: { stage?: DisputeStage; customerId?: string }) {
+export function useDisputes(f: { stage?: DisputeStage; customerId?: string; complaintId?: string }, enabled = true) {
   return useQuery({
     queryKey: complaintKeys.disputeList(f),
     queryFn: () => api('/api/sla/disputes', DisputeList, { query: { ...f, limit: 200 } }),
     placeholderData: keepPreviousData,
     refetchInterval: 30_000,
+    enabled,
   })
 }
 
