@@ -17,7 +17,7 @@ import { slaConfigRoutes } from './sla-config.routes.ts'
 import { slaStateRoutes } from './sla-state.routes.ts'
 import { createSlaTimers } from './sla.jobs.ts'
 import { createTicketClocks, type TicketClockDeps } from './ticket-clocks.ts'
-import { createTicketSlaService, TICKET_LISTENER } from './ticket-sla.service.ts'
+import { CONTRACT_EVENTS, CONTRACT_LISTENER, createTicketSlaService, TICKET_LISTENER } from './ticket-sla.service.ts'
 
 export { addBusinessTime, businessMinutesBetween, type BusinessCalendar } from './business-hours.ts'
 export type { TicketSlaService } from './ticket-sla.service.ts'
@@ -106,6 +106,10 @@ export function createSlaModule(deps: ModuleDeps, opts: SlaModuleOptions = {}) {
       ],
       handle: (event) => tickets.apply(event),
     },
+    // Contract tiers move policies only when `contractTier` is wired (the devices module).
+    ...(opts.contractTier
+      ? [{ name: CONTRACT_LISTENER, events: CONTRACT_EVENTS, handle: (event) => tickets.applyContract(event) } satisfies EventListener]
+      : []),
     ...(opts.ticketActions ? [escalationListener(deps, opts.ticketActions)] : []),
   ]
 

@@ -205,6 +205,22 @@ export const ticketRepository = {
   findMany: (db: DbOrTx, ids: string[]) =>
     ids.length ? db.select().from(slaTickets).where(inArray(slaTickets.ticketId, ids)) : Promise.resolve([]),
   byPolicy: (db: DbOrTx, policyId: string) => db.select().from(slaTickets).where(eq(slaTickets.policyId, policyId)),
+  /** Unfinished tickets on a device of the customer (or on one of `deviceIds`), locked, in a stable order. */
+  openOnDevicesOf: (db: DbOrTx, customerId: string, deviceIds: string[]) =>
+    db
+      .select()
+      .from(slaTickets)
+      .where(
+        and(
+          or(
+            and(eq(slaTickets.customerId, customerId), sql`${slaTickets.deviceId} is not null`),
+            deviceIds.length ? inArray(slaTickets.deviceId, deviceIds) : undefined,
+          ),
+          sql`${slaTickets.status} not in ('resolved', 'closed', 'cancelled')`,
+        ),
+      )
+      .orderBy(asc(slaTickets.ticketId))
+      .for('update'),
 }
 
 export const clockRepository = {

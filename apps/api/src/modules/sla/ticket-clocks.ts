@@ -3,7 +3,8 @@
 // created → clocks start (paused at once in a pausing status); a pausing status (pending_customer by
 // default) pauses them, leaving it resumes them; resolved / closed / cancelled stop them; a reopen
 // resumes resolution; an agent's public reply stops first response and (re)starts next update;
-// a priority change re-selects the policy and re-reads the clocks with the new targets.
+// a priority change re-selects the policy and re-reads the clocks with the new targets; so does a
+// service contract on the ticket's device starting, changing tier or ending (audited on the ticket).
 import { CustomerTier, type SlaTargetKind, type TicketEventPayload, type TicketStatus } from '@aftercare/contracts'
 import type { AuditLog } from '../../platform/audit/audit-log.ts'
 import type { DbOrTx } from '../../platform/db/index.ts'
@@ -259,6 +260,43 @@ export function createTicketClocks({ engine, audit, contractTier: contractTierOf
         out.push(...(await reconcile(tx, t, policy, clocks, now, ['next_update'])))
       }
       return out
+    },
+
+    /**
+     * A service contract of the ticket's customer was created, changed or removed: re-reads the
+     * contract tier of the ticket's device and, when it moved, re-selects the policy and re-reads
+     * every clock (the due times follow), recorded in the audit log against the ticket.
+     */
+    async contractChanged(
+      tx: DbOrTx,
+      t: SlaTicketRow,
+      cause: { event: string; contractId: string | null; actorId: string | null },
+      now: Date,
+    ): Promise<ClockRow[]> {
+      if (DONE.includes(t.status)) return []
+      const tier = await contractTier(tx, t.tenantId, { customerId: t.customerId, deviceId: t.deviceId })
+      if (tier === t.contractTier) return []
+      await ticketRepository.update(tx, t.ticketId, { contractTier: tier })
+      const touched = await reselect(tx, { ...t, contractTier: tier }, now)
+      const after = await ticketRepository.find(tx, t.ticketId)
+      const live = touched.filter((c) => c.state !== 'stopped')
+      await audit.record(tx, {
+        tenantId: t.tenantId,
+        actorType: cause.actorId ? 'user' : 'system',
+        actorId: cause.actorId,
+        action: 'sla.policy_reselected',
+        entityType: 'ticket',
+        entityId: t.ticketId,
+        before: { policyId: t.policyId, contractTier: t.contractTier },
+        after: {
+          policyId: after?.policyId ?? null,
+          contractTier: tier,
+          reason: cause.event,
+          contractId: cause.contractId,
+          dueAt: Object.fromEntries(live.map((c) => [c.target, c.dueAt?.toISOString() ?? null])),
+        },
+      })
+      return touched
     },
 
     /** Re-selects the policy (priority, tier or policy edits) and re-reads every clock. */

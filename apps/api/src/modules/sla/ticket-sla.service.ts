@@ -1,5 +1,5 @@
 // Ticket SLA: applying ticket events to clocks (idempotently), reading SLA state for the workbench,
-// the supervisors' at-risk list, and recomputation after calendar or policy changes.
+// the supervisors' at-risk list, and recomputation after calendar, policy or service-contract changes.
 import {
   ticketEvents,
   type AtRiskItem,
@@ -10,6 +10,7 @@ import {
   type TicketSla,
 } from '@aftercare/contracts'
 import { sql } from 'drizzle-orm'
+import { z } from 'zod'
 import { rows, type DbOrTx } from '../../platform/db/index.ts'
 import { NotFoundError } from '../../platform/errors.ts'
 import { processedOnce } from '../../platform/events/idempotency.ts'
@@ -26,6 +27,10 @@ import type { ClockRow, PolicyRow, SlaTicketRow } from './sla.tables.ts'
 import type { TicketClocks } from './ticket-clocks.ts'
 
 export const TICKET_LISTENER = 'sla.ticket-clocks'
+export const CONTRACT_LISTENER = 'sla.contract-tiers'
+/** The devices module's `contract.created` / `contract.updated` / `contract.deleted` events (what SLA reads of them). */
+export const CONTRACT_EVENTS = ['contract.created', 'contract.updated', 'contract.deleted']
+const ContractEvent = z.object({ customerId: z.string(), deviceIds: z.array(z.string()).optional() })
 
 type Deps = Pick<ModuleDeps, 'database' | 'clock' | 'realtime' | 'log'> & {
   calendars: CalendarLoader
@@ -117,6 +122,30 @@ export function createTicketSlaService({ database, clock, realtime, log, calenda
           default:
             return []
         }
+      })
+      await afterCommit(event.tenantId, touched)
+    },
+
+    /**
+     * The listener for service contracts: a contract created, changed (tier, period, devices) or
+     * removed re-reads the contract tier of the customer's open tickets on devices (the devices it
+     * covered before are the customer's too), once per event.
+     */
+    async applyContract(event: DeliveredEvent): Promise<void> {
+      if (!CONTRACT_EVENTS.includes(event.type)) return
+      const p = ContractEvent.safeParse(event.payload)
+      if (!p.success) {
+        log.warn({ eventId: event.id, issues: p.error.issues }, `${event.type} with an unreadable payload: SLA tiers left as they are`)
+        return
+      }
+      const now = clock.now()
+      const cause = { event: event.type, contractId: event.aggregateId, actorId: event.actorId }
+      const touched = await database.withTenant(event.tenantId, async (tx): Promise<ClockRow[]> => {
+        if (!(await processedOnce(tx, CONTRACT_LISTENER, event))) return []
+        const out: ClockRow[] = []
+        for (const t of await ticketRepository.openOnDevicesOf(tx, p.data.customerId, p.data.deviceIds ?? []))
+          out.push(...(await ticketClocks.contractChanged(tx, t, cause, now)))
+        return out
       })
       await afterCommit(event.tenantId, touched)
     },
