@@ -470,6 +470,7 @@ export const disputeRepository = {
   async list(db: DbOrTx, f: { stage?: string; customerId?: string; complaintId?: string; limit: number; offset: number }) {
     const where: SQL[] = []
     if (f.customerId) where.push(eq(slaDisputes.customerId, f.customerId))
+    if (f.complaintId) where.push(eq(slaDisputes.complaintId, f.complaintId))
     if (f.stage) where.push(eq(slaDisputes.stage, f.stage as 'review'))
     const cond = where.length ? and(...where) : undefined
     const items = await db
@@ -483,4 +484,3 @@ export const disputeRepository = {
     return { items, total: total?.n ?? 0 }
   },
 }
-    if (f.complaintId) where.push(eq(slaDisputes.complaintId, f.complaintId))
