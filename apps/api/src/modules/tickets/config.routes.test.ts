@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sql } from 'drizzle-orm'
 import { createTestRuntime, type TestRuntime } from '../../test/harness.ts'
 import { buildTicketWorld, newTicket, ok, type TicketJson, type TicketWorld } from './tickets.fixtures.ts'
 
@@ -91,22 +92,38 @@ describe('ticket configuration', () => {
     expect((await w.admin.post('/api/tickets/types', { code: 'repair', name: '重复' })).statusCode).toBe(422)
   })
 
-  it('numbers with the tenant format; a rolled-back create gives its number back', async () => {
+  // Numbers come from a sequence per tenant and period (migration 0033, ADR 0010): a create that
+  // rolls back after taking its number leaves that number unused; no number is ever handed out twice.
+  it('numbers with the tenant format; a rolled-back create never lets its number be reused', async () => {
     const a = await newTicket(w)
+    let rolledBack = ''
     await rt.database
       .withTenant(w.tenant.id, async (tx) => {
-        await rt.modules.tickets.createTicket(tx, w.tenant.id, { subject: '回滚', customerId: w.customerA, channel: 'api' })
+        rolledBack = (await rt.modules.tickets.createTicket(tx, w.tenant.id, { subject: '回滚', customerId: w.customerA, channel: 'api' }))
+          .number
         throw new Error('rollback')
       })
       .catch(() => undefined)
+    expect(seq(rolledBack)).toBe(seq(a.number) + 1)
     const b = await newTicket(w)
-    expect(seq(b.number)).toBe(seq(a.number) + 1)
+    expect(seq(b.number)).toBe(seq(rolledBack) + 1)
     await ok(w.admin.patch('/api/tickets/settings', { numberFormat: 'HCS-{year}-{seq:4}' }))
     expect((await newTicket(w)).number).toBe(`HCS-2026-${String(seq(b.number) + 1).padStart(4, '0')}`)
     const bad = await w.admin.patch('/api/tickets/settings', { numberFormat: 'NO-SEQ' })
     expect(bad.statusCode).toBe(400)
     expect(bad.json().issues[0].path).toBe('body.numberFormat')
     await ok(w.admin.patch('/api/tickets/settings', { numberFormat: 'SR-{year}-{seq:6}' }))
+  })
+
+  it("a tenant's transaction cannot draw another tenant's ticket numbers", async () => {
+    const other = '00000000-0000-4000-8000-000000000001'
+    const err = await rt.database
+      .withTenant(w.tenant.id, (tx) => tx.execute(sql`select next_ticket_number(${other}, '2026')`))
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      )
+    expect(String((err as Error | undefined)?.cause)).toMatch(/another tenant/)
   })
 
   it('other modules create tickets in their own transaction (system author, customer form)', async () => {

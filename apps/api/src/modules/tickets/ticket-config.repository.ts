@@ -1,11 +1,10 @@
-// SQL for the tickets configuration: settings and number counters, types, categories, queues, saved views.
+// SQL for the tickets configuration: settings and ticket numbers, types, categories, queues, saved views.
 import { and, asc, eq, inArray, or, sql } from 'drizzle-orm'
-import type { DbOrTx } from '../../platform/db/index.ts'
+import { rows, type DbOrTx } from '../../platform/db/index.ts'
 import { defaultNumberFormat } from './numbering.ts'
 import { defaultPriorityMatrix } from './priority.ts'
 import {
   ticketCategories,
-  ticketNumberCounters,
   ticketQueueMembers,
   ticketQueues,
   ticketSettings,
@@ -55,16 +54,10 @@ export const ticketConfigRepository = {
    * The next sequence number of a period. The upsert locks the counter row until the creating
    * transaction ends, so concurrent creates queue here and a rollback gives the number back.
    */
+  /** The next number of the tenant's period (a sequence per tenant and period; see migration 0033). */
   async nextSequence(db: DbOrTx, tenantId: string, period: string): Promise<number> {
-    const [row] = await db
-      .insert(ticketNumberCounters)
-      .values({ tenantId, period, lastValue: 1 })
-      .onConflictDoUpdate({
-        target: [ticketNumberCounters.tenantId, ticketNumberCounters.period],
-        set: { lastValue: sql`${ticketNumberCounters.lastValue} + 1` },
-      })
-      .returning({ value: ticketNumberCounters.lastValue })
-    return row!.value
+    const [row] = await rows<{ value: string }>(db, sql`select next_ticket_number(${tenantId}, ${period})::text as value`)
+    return Number(row!.value)
   },
 
   // ─── types ───

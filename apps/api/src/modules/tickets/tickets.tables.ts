@@ -26,12 +26,6 @@ export const ticketSettings = pgTable('ticket_settings', {
 })
 export type TicketSettingsRow = typeof ticketSettings.$inferSelect
 
-export const ticketNumberCounters = pgTable('ticket_number_counters', {
-  tenantId: uuid('tenant_id').notNull(),
-  period: text('period').notNull(),
-  lastValue: bigint('last_value', { mode: 'number' }).notNull(),
-})
-
 export const ticketTypes = pgTable('ticket_types', {
   id: uuid('id').primaryKey().defaultRandom(),
   tenantId: uuid('tenant_id').notNull(),

@@ -43,9 +43,9 @@ export async function rows<R>(tx: DbOrTx, query: SQL): Promise<R[]> {
 // (a superuser or table owner bypasses RLS). Created by the first migration.
 export const APP_ROLE = 'aftercare_app'
 
+// One round trip: `set_config('role', …, true)` is `SET LOCAL ROLE`.
 async function scopeToTenant(tx: DbOrTx, tenantId: string) {
-  await tx.execute(sql`select set_config('app.tenant_id', ${tenantId}, true)`)
-  await tx.execute(sql.raw(`set local role ${APP_ROLE}`))
+  await tx.execute(sql`select set_config('app.tenant_id', ${tenantId}, true), set_config('role', ${APP_ROLE}, true)`)
 }
 
 /**
