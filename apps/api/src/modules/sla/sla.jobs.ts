@@ -64,22 +64,24 @@ export function createSlaTimers(deps: {
 
   const timers: SlaTimers = {
     async schedule(clocks) {
-      for (const c of clocks) {
-        if (c.state !== 'running') continue
+      const batch = clocks.flatMap((c) => {
+        if (c.state !== 'running') return []
         const pending: [Threshold, Date | null][] = [
           ['warning', c.warnedAt ? null : c.warnAt],
           ['breach', c.breachedAt ? null : c.dueAt],
         ]
-        for (const [kind, at] of pending) {
-          if (!at) continue
+        return pending.flatMap(([kind, at]) => {
+          if (!at) return []
           const data: CheckClockData = { tenantId: c.tenantId, clockId: c.id, cycle: c.cycle, kind, at: at.getTime() }
-          try {
-            await jobs.send(CHECK_JOB, { ...data }, { startAfter: at, singletonKey: `${c.id}:${c.cycle}:${kind}:${at.getTime()}` })
-          } catch (err) {
-            // The sweep raises it within a minute; scheduling is an optimisation of precision.
-            log.warn({ err, clockId: c.id, kind }, 'could not schedule an SLA check; the sweep will raise it')
-          }
-        }
+          return [{ data: { ...data }, startAfter: at, dedupeKey: `${c.id}:${c.cycle}:${kind}:${at.getTime()}` }]
+        })
+      })
+      try {
+        // One statement for all of them; the same clock, cycle, threshold and instant is queued once.
+        await jobs.sendBatch(CHECK_JOB, batch)
+      } catch (err) {
+        // The sweep raises them within a minute; scheduling is an optimisation of precision.
+        log.warn({ err, clocks: clocks.map((c) => c.id) }, 'could not schedule SLA checks; the sweep will raise them')
       }
     },
     check,

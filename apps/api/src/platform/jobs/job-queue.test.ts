@@ -105,6 +105,30 @@ describe('job queue', () => {
     expect(await queue.drain()).toBe(1)
   })
 
+  it('queues a batch in one go; a dedupe key already sent, in the batch or before, is one job', async () => {
+    const at = new Date(clock.now().getTime() + 120_000)
+    await queue.sendBatch(echo, [
+      { data: { b: 1 }, startAfter: at, dedupeKey: 'clock-7:1:breach' },
+      { data: { b: 2 }, startAfter: at, dedupeKey: 'clock-7:1:warning' },
+      { data: { b: 3 }, startAfter: at, dedupeKey: 'clock-7:1:breach' },
+      { data: { b: 4 } },
+    ])
+    await queue.sendBatch(echo, [{ data: { b: 5 }, startAfter: at, dedupeKey: 'clock-7:1:breach' }])
+    expect(await queue.drain()).toBe(1)
+    expect(runs(echo).at(-1)?.data).toEqual({ b: 4 })
+    clock.advance(121_000)
+    expect(await queue.drain()).toBe(2)
+    expect(
+      runs(echo)
+        .slice(-2)
+        .map((r) => r.data.b)
+        .sort(),
+    ).toEqual([1, 2])
+    // done, and still one job: the same key never runs twice
+    await queue.sendBatch(echo, [{ data: { b: 6 }, startAfter: at, dedupeKey: 'clock-7:1:breach' }])
+    expect(await queue.drain()).toBe(0)
+  })
+
   it('queues a job inside a transaction only if it commits', async () => {
     const before = runs(echo).length
     await database.transaction(async (tx) => {

@@ -1,11 +1,12 @@
 // The job queue: pg-boss on the application's own database (PGlite or PostgreSQL). Every process
 // sends; only the worker runs handlers and cron schedules. See docs/decisions/0006-outbox-and-jobs.md.
+import { createHash } from 'node:crypto'
 import { sql } from 'drizzle-orm'
 import type { FastifyBaseLogger } from 'fastify'
 import { fromDrizzle, fromPglite, PgBoss, type ConstructorOptions, type DrizzleTransactionLike, type JobWithMetadata } from 'pg-boss'
 import type { Clock } from '../clock.ts'
 import type { Database, DbOrTx } from '../db/index.ts'
-import type { DeadJob, JobDefinition, Jobs, SendOptions } from './types.ts'
+import type { BatchJob, DeadJob, JobDefinition, Jobs, SendOptions } from './types.ts'
 
 /** Platform retry defaults: 5 retries, 10 s doubling (with jitter) up to 1 h, then the dead-letter queue. */
 export const JOB_RETRY_DEFAULTS = { retryLimit: 5, retryDelaySeconds: 10, retryDelayMaxSeconds: 3600 }
@@ -53,6 +54,12 @@ export function checkJobDefinitions(definitions: readonly JobDefinition[]) {
     if (typeof d.handler !== 'function') throw new Error(`Job "${d.name}" has no handler`)
     seen.add(d.name)
   }
+}
+
+/** The job id a dedupe key stands for: a UUID-shaped SHA-256 of the job name and key. */
+export function dedupeJobId(name: string, key: string): string {
+  const h = createHash('sha256').update(`${name}\u0000${key}`).digest('hex')
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`
 }
 
 /** pg-boss statements run in one of our transactions (Drizzle's result type is looser than pg-boss expects). */
@@ -197,6 +204,21 @@ export function createJobQueue(opts: JobQueueOptions): JobQueue {
         if ((await b.findJobs(name, { key, queued: true, db })).length) return null
         return b.send(name, data, { ...options, singletonKey: key, db })
       })
+    },
+
+    async sendBatch(name, jobs: readonly BatchJob[], o: { tx?: DbOrTx } = {}) {
+      if (!jobs.length) return
+      const b = await ready()
+      if (!definitions.has(name)) throw new Error(`No job "${name}" is declared`)
+      // pg-boss inserts the batch in one statement and skips an id already present (ON CONFLICT DO NOTHING).
+      const rows = jobs.map((j) => ({
+        data: j.data,
+        ...(j.startAfter ? { startAfter: j.startAfter.toISOString() } : {}),
+        ...(j.dedupeKey ? { id: dedupeJobId(name, j.dedupeKey) } : {}),
+      }))
+      const seen = new Set<string>()
+      const unique = rows.filter((r) => !r.id || (!seen.has(r.id) && !!seen.add(r.id)))
+      await b.insert(name, unique, o.tx ? { db: inTx(o.tx) } : {})
     },
 
     async cancel(name, id) {

@@ -28,9 +28,23 @@ export interface SendOptions {
   tx?: DbOrTx
 }
 
+/** One job of a batch (`Jobs.sendBatch`). */
+export interface BatchJob {
+  data: Record<string, unknown>
+  startAfter?: Date
+  /**
+   * Jobs with the same key are one job: a later batch's job with a key already queued, running or
+   * done is skipped (the key names the job's id). For jobs whose key says everything about them,
+   * e.g. an SLA check of one clock, cycle, threshold and instant.
+   */
+  dedupeKey?: string
+}
+
 export interface Jobs {
   /** Queues a job; returns its id (null when a singleton already waits). */
   send(name: string, data: Record<string, unknown>, opts?: SendOptions): Promise<string | null>
+  /** Queues several jobs of one name in one statement (no per-job lock or lookup). */
+  sendBatch(name: string, jobs: readonly BatchJob[], opts?: { tx?: DbOrTx }): Promise<void>
   /** Cancels a queued job by id (no-op when it already ran). */
   cancel(name: string, id: string): Promise<void>
 }
