@@ -1,8 +1,10 @@
 // Complaints and disputes in the browser: a supervisor registers a grade-A complaint for a demo
 // customer, watches the 2 h response deadline count down, responds (the response deadline shows
 // met, the plan deadline keeps running; a second tab still holding the old version is told so and
-// reloads), then opens a dispute from the complaint and moves it from review into investigation
-// (the 10-working-day decision deadline starts) and to a decision.
+// reloads), resolves it with a resolution (shown with who and when; the list filters it by status),
+// then opens a dispute appealing it and moves it from review into investigation (the
+// 10-working-day decision deadline starts) and to a decision; the dispute links to the complaint
+// and the complaint lists the dispute, each link opening the other.
 import { expect, test, type Locator, type Page } from '@playwright/test'
 import { demo, login } from './helpers.ts'
 
@@ -22,7 +24,7 @@ async function expectCountingDown(badge: Locator) {
   await expect(badge).not.toHaveText(first, { timeout: 5000 })
 }
 
-test('a grade-A complaint: 2 h response countdown, responded (met); a dispute from it moves to investigation and a decision', async ({
+test('a grade-A complaint: 2 h response countdown, responded (met), resolved; a dispute appealing it moves to a decision; each links to the other', async ({
   page,
 }) => {
   // one long flow (two clocks, five writes) on a shared two-core machine
@@ -94,9 +96,37 @@ test('a grade-A complaint: 2 h response countdown, responded (met); a dispute fr
   await expect(otherDrawer.getByTestId('complaint-detail-response-clock')).toHaveAttribute('data-sla-state', 'met')
   await other.close()
 
-  // open a dispute from the complaint: the customer and words carry over
+  // resolve: the resolution is required, then shown with who resolved it; the plan deadline stops (met)
+  await drawer.getByTestId('complaint-action-resolve').click()
+  await act.getByTestId('complaint-action-ok').click()
+  await expect(act.locator('.ant-form-item-explain-error')).toHaveText('请填写解决结果')
+  const resolution = '已迁移至高可用集群并补偿 2 天服务时长'
+  await act.getByTestId('complaint-action-text').fill(resolution)
+  await act.getByTestId('complaint-action-ok').click()
+  await expect(act).toHaveCount(0)
+  await expect(drawer.getByTestId('complaint-status')).toHaveText('已解决')
+  await expect(drawer.getByTestId('complaint-resolution-text')).toHaveText(resolution)
+  await expect(drawer.getByTestId('complaint-resolved-by')).toContainText(' 解决')
+  await expect(drawer.getByTestId('complaint-detail-plan-clock')).toHaveAttribute('data-sla-state', 'met')
+  await expect(drawer.getByTestId('complaint-event-resolved')).toContainText(resolution)
+  for (const a of ['respond', 'plan', 'resolve']) await expect(drawer.getByTestId(`complaint-action-${a}`)).toHaveCount(0)
+  await expect(drawer.getByTestId('complaint-disputes')).toContainText('暂无申诉')
+
+  // the list filters by status: among the resolved, not among those awaiting a response
+  await drawer.locator('.ant-drawer-close').click()
+  await expect(drawer).toHaveCount(0)
+  await pickOption(page, page.getByTestId('complaints-filter-status'), '已解决')
+  await expect(row.getByTestId('complaint-row-status')).toHaveText('已解决')
+  await pickOption(page, page.getByTestId('complaints-filter-status'), '待响应')
+  await expect(row).toHaveCount(0)
+  await pickOption(page, page.getByTestId('complaints-filter-status'), '已解决')
+  await row.click()
+  await expect(drawer.getByTestId('complaint-status')).toHaveText('已解决')
+
+  // the customer appeals the outcome: a dispute from the complaint carries its customer and words
   await drawer.getByTestId('complaint-open-dispute').click()
   const create = page.locator('.ant-modal').filter({ has: page.getByTestId('dispute-evidence') })
+  await expect(create.getByTestId('dispute-from-complaint')).toContainText(summary)
   await expect(create.getByTestId('dispute-summary')).toHaveValue(`来自投诉：${summary}`)
   await create.getByTestId('dispute-evidence').fill('故障时间线截图 screenshot-0915.png\n监控告警记录 09:12–10:31')
   await create.getByTestId('dispute-submit').click()
@@ -136,6 +166,21 @@ test('a grade-A complaint: 2 h response countdown, responded (met); a dispute fr
   await expect(decision).toHaveAttribute('data-sla-state', 'met')
   await expect(dispute.getByTestId('dispute-move-arbitration')).toBeVisible()
   await expect(dispute.getByTestId('dispute-history-decided')).toContainText('认定服务中断')
+
+  // the dispute links to the complaint it appeals; the complaint lists the dispute and links back
+  const toComplaint = dispute.getByTestId('dispute-complaint-link')
+  await expect(toComplaint).toContainText(summary)
+  await toComplaint.click()
+  await expect(page).toHaveURL(/complaint=/)
+  await expect(drawer.getByTestId('complaint-status')).toHaveText('已解决')
+  await expect(drawer.getByTestId('complaint-resolution-text')).toHaveText(resolution)
+  const toDispute = drawer.getByTestId('complaint-dispute-link')
+  await expect(toDispute).toHaveCount(1)
+  await expect(toDispute.getByTestId('dispute-stage')).toHaveText('已裁决')
+  await toDispute.click()
+  await expect(page).toHaveURL(/tab=disputes&dispute=/)
+  await expect(dispute.getByTestId('dispute-decision-text')).toHaveText('认定服务中断 79 分钟，按合同补偿')
+  await expect(dispute.getByTestId('dispute-complaint-link')).toContainText(summary)
 
   // the disputes tab lists it at its stage
   await dispute.locator('.ant-drawer-close').click()
