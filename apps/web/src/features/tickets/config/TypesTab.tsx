@@ -1,14 +1,12 @@
 // Ticket types (repair, consultation, installation …): a stable code, a name, whether in use.
 import { CreateTicketTypeBody, TicketType } from '@aftercare/contracts'
-import { PlusOutlined } from '@ant-design/icons'
-import { App, Button, Form, Input, InputNumber, Modal, Switch, Table, Tag } from 'antd'
-import { useState } from 'react'
+import { Form, Input, InputNumber, Switch, Tag } from 'antd'
 import { useTranslation } from 'react-i18next'
 import type { z } from 'zod'
 import { api } from '../../../shared/api/client.ts'
-import { applyFieldErrors, errorMessage } from '../../../shared/api/errors.ts'
 import { ticketsPath, useTicketTypes } from '../tickets.api.ts'
 import { useRefreshConfig } from './config.api.ts'
+import { ConfigListEditor } from './ConfigListEditor.tsx'
 
 interface Values {
   code: string
@@ -20,94 +18,52 @@ interface Values {
 
 export function TypesTab() {
   const { t } = useTranslation()
-  const { message } = App.useApp()
   const types = useTicketTypes()
   const refresh = useRefreshConfig()
-  const [editing, setEditing] = useState<TicketType | 'new' | null>(null)
-  const [busy, setBusy] = useState(false)
-  const [form] = Form.useForm<Values>()
 
-  const open = (ty: TicketType | 'new') => {
-    setEditing(ty)
-    form.setFieldsValue(
-      ty === 'new' ? { code: '', name: '', description: '', sortOrder: 0, active: true } : { ...ty, description: ty.description ?? '' },
-    )
-  }
-  const save = async (v: Values) => {
-    setBusy(true)
-    try {
-      if (editing === 'new') {
-        const body: z.input<typeof CreateTicketTypeBody> = {
-          code: v.code,
-          name: v.name,
-          sortOrder: v.sortOrder,
-          ...(v.description ? { description: v.description } : {}),
-        }
-        await api(`${ticketsPath}/types`, TicketType, { method: 'POST', body })
-      } else if (editing) {
-        await api(`${ticketsPath}/types/${editing.id}`, TicketType, {
-          method: 'PATCH',
-          body: { name: v.name, description: v.description || null, sortOrder: v.sortOrder, active: v.active },
-        })
+  const save = async (v: Values, editing: TicketType | 'new') => {
+    if (editing === 'new') {
+      const body: z.input<typeof CreateTicketTypeBody> = {
+        code: v.code,
+        name: v.name,
+        sortOrder: v.sortOrder,
+        ...(v.description ? { description: v.description } : {}),
       }
-      message.success(t('common.saved'))
-      setEditing(null)
-      await refresh()
-    } catch (e) {
-      if (!applyFieldErrors(t, form, e, ['code', 'name', 'description', 'sortOrder', 'active'])) message.error(errorMessage(t, e))
-    } finally {
-      setBusy(false)
+      await api(`${ticketsPath}/types`, TicketType, { method: 'POST', body })
+    } else {
+      await api(`${ticketsPath}/types/${editing.id}`, TicketType, {
+        method: 'PATCH',
+        body: { name: v.name, description: v.description || null, sortOrder: v.sortOrder, active: v.active },
+      })
     }
   }
 
   return (
-    <div>
-      <div style={{ textAlign: 'right', marginBottom: 12 }}>
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => open('new')} data-testid="type-create">
-          {t('ticketAdmin.types.create')}
-        </Button>
-      </div>
-      <Table<TicketType>
-        rowKey="id"
-        size="small"
-        loading={types.isPending}
-        dataSource={[...(types.data ?? [])].sort((a, b) => a.sortOrder - b.sortOrder)}
-        pagination={false}
-        locale={{ emptyText: t('ticketAdmin.types.none') }}
-        columns={[
-          { title: t('ticketAdmin.types.name'), dataIndex: 'name' },
-          { title: t('ticketAdmin.types.code'), dataIndex: 'code', render: (c: string) => <code>{c}</code> },
-          { title: t('ticketAdmin.description'), dataIndex: 'description', render: (d: string | null) => d ?? '—' },
-          { title: t('ticketAdmin.sortOrder'), dataIndex: 'sortOrder', width: 90 },
-          {
-            title: t('ticketAdmin.state'),
-            dataIndex: 'active',
-            width: 90,
-            render: (a: boolean) => (a ? <Tag color="green">{t('ticketAdmin.active')}</Tag> : <Tag>{t('ticketAdmin.inactive')}</Tag>),
-          },
-          {
-            title: t('common.actions'),
-            key: 'actions',
-            width: 90,
-            render: (_: unknown, ty) => (
-              <Button type="link" size="small" onClick={() => open(ty)}>
-                {t('common.edit')}
-              </Button>
-            ),
-          },
-        ]}
-      />
-      <Modal
-        open={editing !== null}
-        title={editing === 'new' ? t('ticketAdmin.types.create') : t('ticketAdmin.types.edit')}
-        onCancel={() => setEditing(null)}
-        onOk={() => form.submit()}
-        confirmLoading={busy}
-        okText={t('common.save')}
-        cancelText={t('common.cancel')}
-        destroyOnHidden
-      >
-        <Form form={form} name="ticketType" layout="vertical" onFinish={(v) => void save(v)}>
+    <ConfigListEditor<TicketType, Values>
+      rows={[...(types.data ?? [])].sort((a, b) => a.sortOrder - b.sortOrder)}
+      loading={types.isPending}
+      labels="ticketAdmin.types"
+      ids={{ create: 'type-create', form: 'ticketType' }}
+      valuesOf={(ty) =>
+        ty === 'new' ? { code: '', name: '', description: '', sortOrder: 0, active: true } : { ...ty, description: ty.description ?? '' }
+      }
+      save={save}
+      refresh={refresh}
+      columns={[
+        { title: t('ticketAdmin.types.name'), dataIndex: 'name' },
+        { title: t('ticketAdmin.types.code'), dataIndex: 'code', render: (c: string) => <code>{c}</code> },
+        { title: t('ticketAdmin.description'), dataIndex: 'description', render: (d: string | null) => d ?? '—' },
+        { title: t('ticketAdmin.sortOrder'), dataIndex: 'sortOrder', width: 90 },
+        {
+          title: t('ticketAdmin.state'),
+          dataIndex: 'active',
+          width: 90,
+          render: (a: boolean) => (a ? <Tag color="green">{t('ticketAdmin.active')}</Tag> : <Tag>{t('ticketAdmin.inactive')}</Tag>),
+        },
+      ]}
+    >
+      {(editing) => (
+        <>
           <Form.Item
             name="code"
             label={t('ticketAdmin.types.code')}
@@ -137,8 +93,8 @@ export function TypesTab() {
               <Switch />
             </Form.Item>
           )}
-        </Form>
-      </Modal>
-    </div>
+        </>
+      )}
+    </ConfigListEditor>
   )
 }
