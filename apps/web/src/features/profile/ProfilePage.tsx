@@ -1,5 +1,5 @@
 // The signed-in user's own account: name and language, password, two-factor
-// authentication, sessions and API tokens. Used by all three shells.
+// authentication, sessions, API tokens and (service desk) their own macros. Used by all three shells.
 import { Me, type Locale } from '@aftercare/contracts'
 import { LogoutOutlined } from '@ant-design/icons'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
@@ -9,7 +9,8 @@ import { useLocation, useNavigate } from 'react-router'
 import { api } from '../../shared/api/client.ts'
 import { applyFieldErrors, errorMessage } from '../../shared/api/errors.ts'
 import { localeOptions } from '../../shared/i18n/index.ts'
-import { can, signedIn, useChangeLocale, useCurrentUser, useLogout } from '../../shared/auth/session.ts'
+import { can, mayUse, signedIn, useChangeLocale, useCurrentUser, useLogout } from '../../shared/auth/session.ts'
+import { MyMacrosCard } from './MyMacrosCard.tsx'
 import { NotificationPreferencesCard } from './NotificationPreferencesCard.tsx'
 import { PasswordCard } from './PasswordCard.tsx'
 import { SessionsCard } from './SessionsCard.tsx'
@@ -111,6 +112,11 @@ export function ProfilePage() {
         <Col span={24}>
           <NotificationPreferencesCard />
         </Col>
+        {!mobile && mayUse(me, 'staff') && can(me, 'tickets.reply') && (
+          <Col span={24}>
+            <MyMacrosCard />
+          </Col>
+        )}
       </Row>
       {mobile && (
         <Button

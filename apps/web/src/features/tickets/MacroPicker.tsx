@@ -1,35 +1,17 @@
 // The macro picker in the reply box: choose a saved reply, the API fills its variables for this
-// ticket and the text goes into the composer; a macro with actions offers to run them too.
-import { RenderedMacro, TicketMacroList, type TicketMacro, type TicketMacroActions } from '@aftercare/contracts'
-import { ThunderboltOutlined } from '@ant-design/icons'
-import { useQuery } from '@tanstack/react-query'
-import { App, Modal, Select } from 'antd'
+// ticket and the text goes into the composer; a macro with actions offers to run them too. Beside it the
+// agent manages their own macros (the shared ones are the ticket configuration's).
+import { RenderedMacro, type TicketMacro } from '@aftercare/contracts'
+import { SettingOutlined, ThunderboltOutlined } from '@ant-design/icons'
+import { App, Button, Drawer, Modal, Select, Space, Tooltip } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { api } from '../../shared/api/client.ts'
 import { errorMessage } from '../../shared/api/errors.ts'
-import { ticketPath, ticketsPath, useTicketQueues } from './tickets.api.ts'
+import { MacroList } from './MacroList.tsx'
+import { hasActions, useActionLines, useMacros } from './macros.api.ts'
+import { ticketPath } from './tickets.api.ts'
 import type { TicketWrites } from './useTicketWrites.ts'
-
-export const macrosKey = ['ticket-macros'] as const
-
-export function useMacros(enabled = true) {
-  return useQuery({ queryKey: macrosKey, queryFn: () => api(`${ticketsPath}/macros`, TicketMacroList), enabled, staleTime: 60_000 })
-}
-
-const hasActions = (a: TicketMacroActions) => Boolean(a.status || a.addTags?.length || a.queueId)
-
-/** What a macro's actions do, one line each. */
-export function useActionLines() {
-  const { t } = useTranslation()
-  const queues = useTicketQueues()
-  return (a: TicketMacroActions) =>
-    [
-      a.status && t('macros.actionStatus', { status: t(`tickets.status.${a.status}`) }),
-      a.addTags?.length && t('macros.actionTags', { tags: a.addTags.join('、') }),
-      a.queueId && t('macros.actionQueue', { queue: queues.data?.find((q) => q.id === a.queueId)?.name ?? '' }),
-    ].filter((l): l is string => Boolean(l))
-}
 
 export function MacroPicker({
   ticketId,
@@ -48,6 +30,7 @@ export function MacroPicker({
   const actionLines = useActionLines()
   const [busy, setBusy] = useState(false)
   const [pending, setPending] = useState<{ macro: TicketMacro } | null>(null)
+  const [managing, setManaging] = useState(false)
 
   const choose = async (id: string) => {
     const macro = macros.data?.items.find((m) => m.id === id)
@@ -80,7 +63,7 @@ export function MacroPicker({
   const items = macros.data?.items ?? []
   const group = (shared: boolean) => items.filter((m) => m.shared === shared).map((m) => ({ value: m.id, label: m.name, title: m.body }))
   return (
-    <>
+    <Space.Compact>
       <Select<string>
         value={null}
         placeholder={
@@ -99,6 +82,24 @@ export function MacroPicker({
         onChange={(id) => void choose(id)}
         data-testid="macro-picker"
       />
+      <Tooltip title={t('macros.manageMine')}>
+        <Button
+          icon={<SettingOutlined />}
+          onClick={() => setManaging(true)}
+          data-testid="macro-manage"
+          aria-label={t('macros.manageMine')}
+        />
+      </Tooltip>
+      <Drawer
+        open={managing}
+        title={t('macros.mine')}
+        size={760}
+        onClose={() => setManaging(false)}
+        destroyOnHidden
+        data-testid="my-macros-drawer"
+      >
+        <MacroList shared={false} ticketId={ticketId} />
+      </Drawer>
       <Modal
         open={pending !== null}
         title={pending ? t('macros.applyTitle', { name: pending.macro.name }) : ''}
@@ -112,6 +113,6 @@ export function MacroPicker({
         <p>{t('macros.applyHint')}</p>
         <ul>{pending && actionLines(pending.macro.actions).map((l) => <li key={l}>{l}</li>)}</ul>
       </Modal>
-    </>
+    </Space.Compact>
   )
 }

@@ -2,8 +2,8 @@
 // priority matrix and the numbering / reopen / attachment settings.
 import { Card, Tabs, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
+import { MacroList } from '../MacroList.tsx'
 import { CategoriesTab } from './CategoriesTab.tsx'
-import { MacrosTab } from './MacrosTab.tsx'
 import { MatrixTab } from './MatrixTab.tsx'
 import { QueuesTab } from './QueuesTab.tsx'
 import { SettingsTab } from './SettingsTab.tsx'
@@ -22,7 +22,7 @@ export function TicketConfigPage() {
             { key: 'categories', label: t('ticketAdmin.tabs.categories'), children: <CategoriesTab /> },
             { key: 'types', label: t('ticketAdmin.tabs.types'), children: <TypesTab /> },
             { key: 'queues', label: t('ticketAdmin.tabs.queues'), children: <QueuesTab /> },
-            { key: 'macros', label: <span data-testid="tab-macros">{t('macros.tab')}</span>, children: <MacrosTab /> },
+            { key: 'macros', label: <span data-testid="tab-macros">{t('macros.tab')}</span>, children: <MacroList shared /> },
             { key: 'matrix', label: t('ticketAdmin.tabs.matrix'), children: <MatrixTab /> },
             { key: 'settings', label: t('ticketAdmin.tabs.settings'), children: <SettingsTab /> },
           ]}
