@@ -3,10 +3,14 @@
 // ceiling with p99 under 50 ms at 8 clients").
 //
 // 1. A fresh database; the server (`apps/api/src/main.ts`: HTTP and worker in one process, as
-//    `npm start` runs it) in its own process on it. The demo tenant is seeded on start; the
-//    benchmark signs in as its admin, adds a ticket type and takes an API token (tickets.create).
+//    `npm start` runs it; with `--split` an HTTP process and a worker process, as on a PostgreSQL
+//    deployment) on it. The demo tenant is seeded on start (without demo tickets); the benchmark
+//    signs in as its admin, adds a ticket type and takes an API token (tickets.create).
 // 2. autocannon POSTs /api/tickets with `Authorization: Bearer <token>` from 8 and 32 concurrent
 //    clients: tickets/s (2xx per second), latency p50/p99, errors. Every ticket has its own subject.
+//    Then it waits until the worker has handled every event the tickets raised (SLA clocks and
+//    timers, notifications, webhooks) and prints how long that took after the load stopped, and
+//    the CPU the application's process(es) used per ticket, HTTP and worker together.
 // 3. pgbench runs ../shared/bench/pg-ceiling/create_ticket.sql (ticket + 4 indexes, outbox event,
 //    audit row, one transaction) with -M prepared at the same client counts on another fresh
 //    database (schema 00_schema.sql; `--ceiling-load` also loads its 1,000,000 tickets first, as
@@ -14,7 +18,7 @@
 // 4. The ratio API / ceiling per client count. Both databases are dropped at the end.
 //
 // Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:tickets:create -- \
-//        [--clients 8,32] [--duration 30] [--warmup 3] [--ceiling-dir ../shared/bench/pg-ceiling] [--ceiling-load]
+//        [--clients 8,32] [--duration 30] [--warmup 3] [--ceiling-dir ../shared/bench/pg-ceiling] [--ceiling-load] [--split]
 // DATABASE_URL names the server and a role that may create databases; its own database is not touched.
 import autocannon from 'autocannon'
 import { spawnSync } from 'node:child_process'
@@ -23,7 +27,7 @@ import { cpus, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import pg from 'pg'
-import { startServerProcess } from './server.ts'
+import { cpuMsOf, startServerProcess } from './server.ts'
 import { DEMO_PASSWORD } from '../apps/api/src/seed.ts'
 
 const { values: args } = parseArgs({
@@ -33,6 +37,7 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '3' },
     'ceiling-dir': { type: 'string' },
     'ceiling-load': { type: 'boolean', default: false },
+    split: { type: 'boolean', default: false },
   },
 })
 const root = new URL('..', import.meta.url).pathname
@@ -51,14 +56,37 @@ const urlOf = (db: string) => Object.assign(new URL(serverUrl), { pathname: `/${
 
 const pct = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN
 
-function startServer(databaseUrl: string, dataDir: string) {
-  return startServerProcess(['--import', 'tsx', 'apps/api/src/main.ts'], {
+/**
+ * The application as `npm start` runs it (HTTP and worker in one process), or with `--split` as
+ * on a PostgreSQL deployment: an HTTP server process and a worker process.
+ */
+async function startServer(databaseUrl: string, dataDir: string) {
+  // BENCH_NODE_ARGS: extra node flags for the server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+  const extra = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+  const env = {
     DATABASE_URL: databaseUrl,
     DATA_DIR: dataDir,
     NODE_ENV: 'production',
     RATE_LIMIT_PER_MINUTE: '100000000',
     LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
-  })
+    // The demo tenant (users, customers) without its 200 demo tickets, whose SLA backlog the worker
+    // would still be working through while the load runs.
+    SEED_DEMO_TICKETS: '0',
+  }
+  if (!args.split) {
+    const one = await startServerProcess([...extra, '--import', 'tsx', 'apps/api/src/main.ts'], env)
+    return { base: one.base, pids: [one.pid], stop: () => one.stop() }
+  }
+  const http = await startServerProcess([...extra, '--import', 'tsx', 'apps/api/src/server.ts'], env)
+  const worker = await startServerProcess([...extra, '--import', 'tsx', 'apps/api/src/worker.ts'], env, /worker is running/)
+  return {
+    base: http.base,
+    pids: [http.pid, worker.pid],
+    stop: async () => {
+      await http.stop()
+      await worker.stop()
+    },
+  }
 }
 
 async function call<T>(base: string, path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) {
@@ -107,6 +135,35 @@ interface Figures {
   p50: number
   p99: number
   errors: number
+}
+
+interface ApiFigures extends Figures {
+  /** CPU of the application's process(es) per ticket created, HTTP and worker together. */
+  cpuMsPerTicket: number
+  /** After the load stopped: seconds until the worker had handled every event (SLA clocks, notifications…). */
+  catchUpSeconds: number
+}
+
+async function undeliveredEvents(db: pg.Client) {
+  return (await db.query<{ n: number }>('select count(*)::int as n from outbox where delivered_at is null')).rows[0]?.n ?? 0
+}
+
+/** Load, then wait for the worker to catch up; CPU counted over both. */
+async function measureApi(
+  server: Awaited<ReturnType<typeof startServer>>,
+  db: pg.Client,
+  p: Awaited<ReturnType<typeof prepare>>,
+  connections: number,
+  seconds: number,
+): Promise<ApiFigures> {
+  const cpu = () => server.pids.reduce((sum, pid) => sum + cpuMsOf(pid), 0)
+  const cpuBefore = cpu()
+  const load = await loadApi(server.base, p, connections, seconds)
+  const stopped = performance.now()
+  while ((await undeliveredEvents(db)) > 0 && performance.now() - stopped < 300_000) await new Promise((r) => setTimeout(r, 100))
+  const catchUpSeconds = (performance.now() - stopped) / 1000
+  const tickets = load.perSecond * seconds
+  return { ...load, cpuMsPerTicket: tickets ? (cpu() - cpuBefore) / tickets : NaN, catchUpSeconds }
 }
 
 async function loadApi(base: string, p: Awaited<ReturnType<typeof prepare>>, connections: number, seconds: number): Promise<Figures> {
@@ -174,7 +231,7 @@ const admin = new pg.Client({ connectionString: serverUrl })
 await admin.connect()
 const dataDir = mkdtempSync(join(tmpdir(), 'aftercare-bench-create-'))
 const logDir = mkdtempSync(join(tmpdir(), 'aftercare-bench-pgbench-'))
-const api: Figures[] = []
+const api: ApiFigures[] = []
 const ceiling: Figures[] = []
 let created: { tickets: number; duplicateNumbers: number } | undefined
 try {
@@ -185,15 +242,21 @@ try {
 
   await admin.query(`create database ${apiDb}`)
   const server = await startServer(urlOf(apiDb), dataDir)
+  const watch = new pg.Client({ connectionString: urlOf(apiDb) })
+  await watch.connect()
   try {
     const prepared = await prepare(server.base)
     for (const c of clientCounts) {
-      if (warmup > 0) await loadApi(server.base, prepared, c, warmup)
-      const f = await loadApi(server.base, prepared, c, duration)
+      if (warmup > 0) await measureApi(server, watch, prepared, c, warmup)
+      const f = await measureApi(server, watch, prepared, c, duration)
       api.push(f)
-      console.log(`API   ${String(c).padStart(3)} clients: ${f.perSecond.toFixed(0)} tickets/s, p50 ${f.p50} ms, p99 ${f.p99} ms`)
+      console.log(
+        `API   ${String(c).padStart(3)} clients: ${f.perSecond.toFixed(0)} tickets/s, p50 ${f.p50} ms, p99 ${f.p99} ms, ` +
+          `${f.cpuMsPerTicket.toFixed(1)} ms CPU per ticket, worker caught up ${f.catchUpSeconds.toFixed(1)} s after the load`,
+      )
     }
   } finally {
+    await watch.end()
     await server.stop()
   }
   const check = new pg.Client({ connectionString: urlOf(apiDb) })
@@ -230,7 +293,9 @@ try {
   rmSync(logDir, { recursive: true, force: true })
 }
 
-console.log(`\nCreate a ticket: API (HTTP, token auth, HTTP + worker in one process) vs the database alone (pgbench -M prepared)`)
+console.log(
+  `\nCreate a ticket: API (HTTP, token auth, ${args.split ? 'HTTP and worker processes' : 'HTTP + worker in one process'}) vs the database alone (pgbench -M prepared)`,
+)
 console.log(
   'clients'.padEnd(8) +
     'API/s'.padStart(8) +

@@ -174,13 +174,22 @@ export function createOutboxDelivery(opts: OutboxDeliveryOptions): OutboxDeliver
     where id = ${eventId} and delivered_at is null
       and not exists (select 1 from outbox_deliveries where event_id = ${eventId} and status = 'pending')`
 
-  async function acknowledge(d: ClaimedRow) {
+  /** Marks a batch's handled deliveries delivered in one transaction, and finishes their events. */
+  async function acknowledge(done: readonly ClaimedRow[]) {
+    if (!done.length) return
     const now = clock.now()
+    const eventIds = JSON.stringify([...new Set(done.map((d) => d.event_id))].sort())
+    const pairs = JSON.stringify(done.map((d) => ({ event_id: d.event_id, listener: d.listener })))
     await database.transaction(async (tx) => {
-      await lockEvent(tx, d.event_id)
-      await tx.execute(sql`update outbox_deliveries set status = 'delivered', delivered_at = ${ts(now)}, locked_until = null, locked_by = null
-        where event_id = ${d.event_id} and listener = ${d.listener} and locked_by = ${workerId} and status = 'pending'`)
-      await tx.execute(finishEvent(d.event_id, now))
+      // in id order, so two workers acknowledging overlapping batches cannot deadlock
+      await tx.execute(sql`select id from outbox where id in (select (jsonb_array_elements_text(${eventIds}::jsonb))::uuid)
+        order by id for update`)
+      await tx.execute(sql`update outbox_deliveries d set status = 'delivered', delivered_at = ${ts(now)}, locked_until = null, locked_by = null
+        from jsonb_to_recordset(${pairs}::jsonb) as p(event_id uuid, listener text)
+        where d.event_id = p.event_id and d.listener = p.listener and d.locked_by = ${workerId} and d.status = 'pending'`)
+      await tx.execute(sql`update outbox set delivered_at = ${ts(now)}
+        where id in (select (jsonb_array_elements_text(${eventIds}::jsonb))::uuid) and delivered_at is null
+          and not exists (select 1 from outbox_deliveries where event_id = outbox.id and status = 'pending')`)
     })
   }
 
@@ -201,7 +210,8 @@ export function createOutboxDelivery(opts: OutboxDeliveryOptions): OutboxDeliver
     })
   }
 
-  async function deliver(d: ClaimedRow) {
+  /** Runs one delivery's listener; true when it succeeded (to be acknowledged with its batch). */
+  async function deliver(d: ClaimedRow): Promise<boolean> {
     const listener = byName.get(d.listener)!
     const event: DeliveredEvent = {
       id: d.event_id,
@@ -223,10 +233,10 @@ export function createOutboxDelivery(opts: OutboxDeliveryOptions): OutboxDeliver
           timers.add(timer)
         }),
       ])
-      // A worker stopped while this listener ran behaves as if it had died: no acknowledgement.
-      if (!abandoned) await acknowledge(d)
+      return true
     } catch (e) {
       if (!abandoned) await failed(d, listener, e)
+      return false
     } finally {
       clearTimeout(timer)
       if (timer) timers.delete(timer)
@@ -236,10 +246,14 @@ export function createOutboxDelivery(opts: OutboxDeliveryOptions): OutboxDeliver
   async function step() {
     const dispatched = await dispatch()
     const claimed = await claim()
+    const done: ClaimedRow[] = []
     for (const d of claimed) {
       if (abandoned) break
-      await deliver(d)
+      if (await deliver(d)) done.push(d)
     }
+    // A worker stopped while listeners ran behaves as if it had died: no acknowledgement (the
+    // listeners' own exactly-once registers make the redelivery harmless).
+    if (!abandoned) await acknowledge(done)
     return { dispatched, attempted: claimed.length }
   }
 
