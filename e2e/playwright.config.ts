@@ -1,12 +1,14 @@
 // Browser tests against the real server: the API serving the built web app on a free port,
 // on a fresh embedded database (the demo tenant is seeded on first start).
-// Build the web app first: `npm run build && npm run e2e`.
+// Build the web app first: `npm run build && npm run e2e`. Email goes to a local SMTP sink
+// (e2e/smtp-sink.ts) started here, before the server, in the runner's process.
 import { defineConfig } from '@playwright/test'
-import { existsSync, mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { startSmtpSink } from './smtp-sink.ts'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -29,6 +31,14 @@ if (!existsSync(join(root, 'apps/web/dist/index.html')))
 process.env.E2E_PORT ??= String(process.env.PORT_E2E ?? (await freePort()))
 process.env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'aftercare-e2e-'))
 const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`
+// The sink lives in the runner (workers see its port and mail dir in their environment).
+if (!process.env.E2E_SMTP_PORT) {
+  const mailDir = mkdtempSync(join(tmpdir(), 'aftercare-e2e-mail-'))
+  const sink = await startSmtpSink(mailDir)
+  process.env.E2E_SMTP_PORT = String(sink.port)
+  process.env.E2E_MAIL_DIR = mailDir
+  process.once('exit', () => rmSync(mailDir, { recursive: true, force: true }))
+}
 
 export default defineConfig({
   testDir: '.',
@@ -86,6 +96,8 @@ export default defineConfig({
       RATE_LIMIT_PER_MINUTE: '100000',
       // The portal and QR tests point the SMS channel at a stand-in vendor endpoint on 127.0.0.1.
       WEBHOOK_ALLOW_PRIVATE: 'true',
+      // Email notifications (no email channel configured) go to the SMTP sink; e2e/sla.spec.ts reads them.
+      SMTP_URL: `smtp://127.0.0.1:${process.env.E2E_SMTP_PORT}`,
     },
   },
 })

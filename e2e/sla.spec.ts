@@ -2,13 +2,15 @@
 // the API) a policy for a ticket type of its own with a two-minute first response on the 7×24
 // calendar, warned at 5 % (6 s). A P1 ticket of that type shows its countdown badge in the ticket
 // list and on its page; the supervisor finds it on the at-risk page once warned; at the breach two
-// minutes later the supervisor's bell shows the SLA notification.
+// minutes later the supervisor's bell shows the SLA notification, and the breach email (on in the
+// supervisor's preferences) reaches the local SMTP sink the e2e config points the server at.
 import { expect, test } from '@playwright/test'
+import { receivedMails } from './smtp-sink.ts'
 import { apiAs, type Api } from './portal-fixtures.ts'
 import { demo, login } from './helpers.ts'
 
 let admin: Api
-let ticket: { id: string; number: string }
+let ticket: { id: string; number: string; subject: string }
 
 test.beforeAll(async ({ baseURL }) => {
   admin = await apiAs(baseURL!)
@@ -28,6 +30,19 @@ test.beforeAll(async ({ baseURL }) => {
   const customers = await admin.get<{ items: { id: string }[] }>('/api/customers?limit=1')
   const customer =
     customers.items[0] ?? (await admin.send<{ id: string }>('POST', '/api/customers', { name: `冷链物流 ${stamp}`, tier: 'gold' }))
+  // The supervisor wants SLA breaches in the bell and by email, at any hour (their own preferences, as
+  // the profile page saves them; email is on by default, but other tests sign in as the supervisor too).
+  const supervisor = await apiAs(baseURL!, demo.supervisor)
+  const prefs = await supervisor.send<{ events: Record<string, string[]>; quietHours: unknown }>(
+    'PATCH',
+    '/api/notifications/preferences',
+    {
+      events: { 'sla.breached': ['in_app', 'email'] },
+      quietHours: null,
+    },
+  )
+  expect(prefs.events['sla.breached']).toEqual(['in_app', 'email'])
+  await supervisor.close()
   ticket = await admin.send('POST', '/api/tickets', {
     subject: `冷库温度报警 ${stamp}`,
     description: '冷库温度持续升高，需要尽快响应',
@@ -41,7 +56,9 @@ test.afterAll(async () => {
   await admin?.close()
 })
 
-test('a P1 ticket counts down in the list and on its page, is at risk once warned, and its breach rings the bell', async ({ page }) => {
+test('a P1 ticket counts down in the list and on its page, is at risk once warned, and its breach rings the bell and sends an email', async ({
+  page,
+}) => {
   test.setTimeout(240_000)
   await login(page, demo.supervisor)
 
@@ -81,4 +98,17 @@ test('a P1 ticket counts down in the list and on its page, is at risk once warne
   await page.getByRole('button', { name: '重新加载' }).click()
   await page.locator('.ant-segmented').getByText('已超时', { exact: true }).click()
   await expect(atRisk.getByTestId('sla-badge')).toHaveAttribute('data-sla-state', 'breached')
+
+  // The same breach by email: one message to the supervisor, threaded on the ticket.
+  const mailDir = process.env.E2E_MAIL_DIR!
+  const breachMails = async () =>
+    (await receivedMails(mailDir)).filter((m) => m.subject.includes(ticket.number) && m.envelopeTo.includes(demo.supervisor))
+  await expect.poll(async () => (await breachMails()).length, { timeout: 30_000 }).toBe(1)
+  const [mail] = await breachMails()
+  expect(mail!.subject).toBe(`SLA 超时：${ticket.number} 首次响应已违约`)
+  expect(mail!.to).toEqual([demo.supervisor])
+  expect(mail!.from).toMatch(/^noreply@/)
+  expect(mail!.text).toContain(ticket.subject)
+  expect(mail!.headers.get('x-aftercare-ticket')).toBe(ticket.id)
+  expect(mail!.headers.get('in-reply-to')).toMatch(new RegExp(`^<aftercare\\.${ticket.id}@`))
 })
