@@ -6,8 +6,10 @@ export const defaultNumberFormat = 'SR-{year}-{seq:6}'
 // Years and months are those of the service desk's calendar (mainland China, no DST).
 const timeZone = 'Asia/Shanghai'
 
+const yearMonth = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' })
+
 function calendarParts(at: Date) {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' }).formatToParts(at)
+  const parts = yearMonth.formatToParts(at)
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? ''
   return { year: get('year'), month: get('month') }
 }

@@ -35,6 +35,12 @@ export interface OutboxDeliveryOptions {
   /** How long a claimed delivery is held; a worker that dies holding it is replaced after this. */
   leaseMs?: number
   batchSize?: number
+  /**
+   * Deliveries of a batch run at once (default 4 on PostgreSQL, 1 on the embedded database, whose
+   * one connection runs them in turn anyway). A batch never holds two deliveries of one aggregate
+   * to one listener, so the order per aggregate is kept.
+   */
+  concurrency?: number
   pollIntervalMs?: number
   /** Jitter source (tests pin it). */
   random?: () => number
@@ -98,6 +104,7 @@ export function createOutboxDelivery(opts: OutboxDeliveryOptions): OutboxDeliver
     retryMaxMs: opts.retryMaxMs ?? DELIVERY_DEFAULTS.retryMaxMs,
     leaseMs: opts.leaseMs ?? DELIVERY_DEFAULTS.leaseMs,
     batchSize: opts.batchSize ?? DELIVERY_DEFAULTS.batchSize,
+    concurrency: Math.max(1, opts.concurrency ?? (opts.database.kind === 'postgres' ? 4 : 1)),
     pollIntervalMs: opts.pollIntervalMs ?? DELIVERY_DEFAULTS.pollIntervalMs,
   }
   const workerId = opts.workerId ?? `worker-${randomUUID().slice(0, 8)}`
@@ -247,10 +254,14 @@ export function createOutboxDelivery(opts: OutboxDeliveryOptions): OutboxDeliver
     const dispatched = await dispatch()
     const claimed = await claim()
     const done: ClaimedRow[] = []
-    for (const d of claimed) {
-      if (abandoned) break
-      if (await deliver(d)) done.push(d)
+    let next = 0
+    const lane = async () => {
+      while (next < claimed.length && !abandoned) {
+        const d = claimed[next++]!
+        if (await deliver(d)) done.push(d)
+      }
     }
+    await Promise.all(Array.from({ length: Math.min(o.concurrency, claimed.length) }, lane))
     // A worker stopped while listeners ran behaves as if it had died: no acknowledgement (the
     // listeners' own exactly-once registers make the redelivery harmless).
     if (!abandoned) await acknowledge(done)
