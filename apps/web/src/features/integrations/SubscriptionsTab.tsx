@@ -1,17 +1,15 @@
 // Outgoing webhook subscriptions: which events go to which URL, switched on and off here (or
 // automatically after persistent failure), the secret shown once, and each one's delivery log.
-import { Ok, WebhookSubscription, WebhookSubscriptionList, WebhookWithSecret, type CreateWebhookBody } from '@aftercare/contracts'
-import { PlusOutlined } from '@ant-design/icons'
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { App, Button, Form, Input, Modal, Popconfirm, Select, Space, Switch, Table, Tag, Tooltip, Typography } from 'antd'
+import { WebhookSubscription, WebhookSubscriptionList, WebhookWithSecret, type CreateWebhookBody } from '@aftercare/contracts'
+import { useMutation, useQueryClient } from '@tanstack/react-query'
+import { App, Button, Form, Input, Modal, Select, Space, Tag, Tooltip, Typography } from 'antd'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { api } from '../../shared/api/client.ts'
 import { applyFieldErrors, errorMessage } from '../../shared/api/errors.ts'
-import { dateTime } from '../../shared/format.ts'
 import { etagOfVersion, subscriptionsKey, suggestedEvents } from './integrations.api.ts'
-import { SecretModal } from './SecretModal.tsx'
 import { WebhookDeliveriesDrawer } from './WebhookDeliveriesDrawer.tsx'
+import { WebhookEndpoints } from './WebhookEndpoints.tsx'
 
 interface FormValues {
   name: string
@@ -102,130 +100,56 @@ function SubscriptionModal({
 
 export function SubscriptionsTab() {
   const { t } = useTranslation()
-  const { message } = App.useApp()
-  const client = useQueryClient()
-  const [modal, setModal] = useState<{ editing: WebhookSubscription | null } | null>(null)
-  const [secret, setSecret] = useState<string | null>(null)
   const [logOf, setLogOf] = useState<WebhookSubscription | null>(null)
-  const list = useQuery({ queryKey: subscriptionsKey, queryFn: () => api('/api/webhooks/subscriptions', WebhookSubscriptionList) })
-  const onError = (e: unknown) => void message.error(errorMessage(t, e))
-  const refresh = () => client.invalidateQueries({ queryKey: subscriptionsKey })
-  const toggle = useMutation({
-    mutationFn: (s: WebhookSubscription) =>
-      api(`/api/webhooks/subscriptions/${s.id}`, WebhookSubscription, {
-        method: 'PATCH',
-        body: { enabled: !s.enabled },
-        ifMatch: etagOfVersion(s.version),
-      }),
-    onSuccess: refresh,
-    onError,
-  })
-  const rotate = useMutation({
-    mutationFn: (id: string) => api(`/api/webhooks/subscriptions/${id}/rotate-secret`, WebhookWithSecret, { method: 'POST' }),
-    onSuccess: async (r) => {
-      setSecret(r.secret)
-      await refresh()
-    },
-    onError,
-  })
-  const remove = useMutation({
-    mutationFn: (id: string) => api(`/api/webhooks/subscriptions/${id}`, Ok, { method: 'DELETE' }),
-    onSuccess: refresh,
-    onError,
-  })
-
   return (
-    <div>
-      <Space style={{ marginBottom: 12 }}>
-        <Button type="primary" icon={<PlusOutlined />} data-testid="webhook-create" onClick={() => setModal({ editing: null })}>
-          {t('integrations.outgoing.create')}
+    <WebhookEndpoints<WebhookSubscription>
+      path="/api/webhooks/subscriptions"
+      queryKey={subscriptionsKey}
+      schemas={{ item: WebhookSubscription, list: WebhookSubscriptionList, withSecret: WebhookWithSecret }}
+      labels={{ create: t('integrations.outgoing.create'), intro: t('integrations.outgoing.intro'), edit: t('common.edit') }}
+      ids={{ create: 'webhook-create', row: 'webhook-row', enabled: 'webhook-enabled' }}
+      columns={[
+        {
+          key: 'url',
+          title: t('integrations.outgoing.url'),
+          render: (_, s) => (
+            <Typography.Text code copyable>
+              {s.url}
+            </Typography.Text>
+          ),
+        },
+        {
+          key: 'events',
+          title: t('integrations.outgoing.events'),
+          render: (_, s) => (
+            <Space size={[4, 4]} wrap>
+              {s.events.map((e) => (
+                <Tag key={e}>{e}</Tag>
+              ))}
+            </Space>
+          ),
+        },
+      ]}
+      enabledExtra={(s) => (
+        <>
+          {s.disabledReason && (
+            <Tooltip title={s.disabledReason}>
+              <Tag color="red">{t('integrations.outgoing.autoDisabled')}</Tag>
+            </Tooltip>
+          )}
+          {s.consecutiveFailures > 0 && <Tag color="orange">{t('integrations.outgoing.failures', { count: s.consecutiveFailures })}</Tag>}
+        </>
+      )}
+      rowActions={(s) => (
+        <Button type="link" size="small" data-testid="webhook-deliveries" onClick={() => setLogOf(s)}>
+          {t('integrations.outgoing.deliveries')}
         </Button>
-        <Typography.Text type="secondary">{t('integrations.outgoing.intro')}</Typography.Text>
-      </Space>
-      {list.isError && <Typography.Text type="danger">{errorMessage(t, list.error)}</Typography.Text>}
-      <Table<WebhookSubscription>
-        size="small"
-        rowKey="id"
-        loading={list.isFetching}
-        dataSource={list.data?.items ?? []}
-        pagination={false}
-        scroll={{ x: true }}
-        onRow={() => ({ 'data-testid': 'webhook-row' }) as React.HTMLAttributes<HTMLElement>}
-        columns={[
-          { key: 'name', title: t('integrations.outgoing.name'), render: (_, s) => <Typography.Text strong>{s.name}</Typography.Text> },
-          {
-            key: 'url',
-            title: t('integrations.outgoing.url'),
-            render: (_, s) => (
-              <Typography.Text code copyable>
-                {s.url}
-              </Typography.Text>
-            ),
-          },
-          {
-            key: 'events',
-            title: t('integrations.outgoing.events'),
-            render: (_, s) => (
-              <Space size={[4, 4]} wrap>
-                {s.events.map((e) => (
-                  <Tag key={e}>{e}</Tag>
-                ))}
-              </Space>
-            ),
-          },
-          {
-            key: 'enabled',
-            title: t('integrations.outgoing.enabled'),
-            render: (_, s) => (
-              <Space>
-                <Switch
-                  checked={s.enabled}
-                  size="small"
-                  data-testid="webhook-enabled"
-                  loading={toggle.isPending && toggle.variables?.id === s.id}
-                  onChange={() => toggle.mutate(s)}
-                />
-                {s.disabledReason && (
-                  <Tooltip title={s.disabledReason}>
-                    <Tag color="red">{t('integrations.outgoing.autoDisabled')}</Tag>
-                  </Tooltip>
-                )}
-                {s.consecutiveFailures > 0 && (
-                  <Tag color="orange">{t('integrations.outgoing.failures', { count: s.consecutiveFailures })}</Tag>
-                )}
-              </Space>
-            ),
-          },
-          { key: 'updatedAt', title: t('notifications.templates.updatedAt'), render: (_, s) => dateTime(s.updatedAt) },
-          {
-            key: 'actions',
-            title: t('common.actions'),
-            render: (_, s) => (
-              <Space size={0} wrap>
-                <Button type="link" size="small" data-testid="webhook-deliveries" onClick={() => setLogOf(s)}>
-                  {t('integrations.outgoing.deliveries')}
-                </Button>
-                <Button type="link" size="small" onClick={() => setModal({ editing: s })}>
-                  {t('common.edit')}
-                </Button>
-                <Popconfirm title={t('integrations.secret.rotateConfirm')} onConfirm={() => rotate.mutate(s.id)}>
-                  <Button type="link" size="small">
-                    {t('integrations.secret.rotate')}
-                  </Button>
-                </Popconfirm>
-                <Popconfirm title={t('integrations.outgoing.deleteConfirm', { name: s.name })} onConfirm={() => remove.mutate(s.id)}>
-                  <Button type="link" size="small" danger>
-                    {t('common.delete')}
-                  </Button>
-                </Popconfirm>
-              </Space>
-            ),
-          },
-        ]}
-      />
-      <SubscriptionModal editing={modal?.editing ?? null} open={modal !== null} onClose={() => setModal(null)} onCreated={setSecret} />
-      <SecretModal secret={secret} onClose={() => setSecret(null)} />
+      )}
+      editor={({ open, editing, close, showSecret }) => (
+        <SubscriptionModal editing={editing} open={open} onClose={close} onCreated={showSecret} />
+      )}
+    >
       <WebhookDeliveriesDrawer subscription={logOf} onClose={() => setLogOf(null)} />
-    </div>
+    </WebhookEndpoints>
   )
 }
