@@ -2,7 +2,7 @@
 import { Role, User, UserList, UserStatus } from '@aftercare/contracts'
 import { PlusOutlined } from '@ant-design/icons'
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query'
-import { App, Button, Card, Dropdown, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd'
+import { App, Button, Dropdown, Form, Input, Modal, Space, Table, Tag, Typography } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
@@ -10,6 +10,7 @@ import { api } from '../../shared/api/client.ts'
 import { applyFieldErrors, errorMessage } from '../../shared/api/errors.ts'
 import { can, useCurrentUser } from '../../shared/auth/session.ts'
 import { dateTime } from '../../shared/format.ts'
+import { emptyText, FilterSelect, ListPage, LoadMore, useListFilters } from '../../shared/ui/ListPage.tsx'
 import { useTeams, usersKey } from './admin.queries.ts'
 import { UserDrawer } from './UserDrawer.tsx'
 
@@ -71,7 +72,7 @@ export function UsersPage() {
   const me = useCurrentUser()
   const manage = can(me, 'users.manage')
   const client = useQueryClient()
-  const [filters, setFilters] = useState<Filters>({})
+  const { filters, filter } = useListFilters<Filters>()
   const [drawer, setDrawer] = useState<{ mode: 'create' } | { mode: 'edit'; id: string } | null>(null)
   const [resetting, setResetting] = useState<User | null>(null)
   const teams = useTeams()
@@ -125,158 +126,135 @@ export function UsersPage() {
   }
 
   return (
-    <div>
-      <Typography.Title level={3} style={{ marginTop: 0 }}>
-        {t('users.title')}
-      </Typography.Title>
-      <Card style={{ marginBottom: 16 }} styles={{ body: { paddingBottom: 8 } }}>
-        <Form layout="inline" style={{ rowGap: 8 }}>
-          <Form.Item>
-            <Input.Search
-              allowClear
-              placeholder={t('users.searchPlaceholder')}
-              style={{ width: 260 }}
-              onSearch={(q) => setFilters((f) => ({ ...f, q: q.trim() || undefined }))}
-              data-testid="users-search"
-            />
-          </Form.Item>
-          <Form.Item label={t('users.role')}>
-            <Select
-              allowClear
-              style={{ width: 150 }}
-              placeholder={t('common.all')}
-              value={filters.role}
-              onChange={(role?: Role) => setFilters((f) => ({ ...f, role }))}
-              options={Role.options.map((r) => ({ value: r, label: t(`roles.${r}`) }))}
-            />
-          </Form.Item>
-          <Form.Item label={t('users.status')}>
-            <Select
-              allowClear
-              style={{ width: 120 }}
-              placeholder={t('common.all')}
-              value={filters.status}
-              onChange={(status?: Filters['status']) => setFilters((f) => ({ ...f, status }))}
-              options={UserStatus.options.map((s) => ({ value: s, label: t(`users.statuses.${s}`) }))}
-            />
-          </Form.Item>
-          <Form.Item label={t('users.team')}>
-            <Select
-              allowClear
-              style={{ width: 160 }}
-              placeholder={t('common.all')}
-              value={filters.teamId}
-              onChange={(teamId?: string) => setFilters((f) => ({ ...f, teamId }))}
-              options={(teams.data ?? []).map((tm) => ({ value: tm.id, label: tm.name }))}
-            />
-          </Form.Item>
-        </Form>
-      </Card>
-      <Card
-        title={t('users.list')}
-        extra={
-          manage && (
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setDrawer({ mode: 'create' })} data-testid="user-create">
-              {t('users.create')}
-            </Button>
-          )
-        }
-      >
-        <Table<User>
-          rowKey="id"
-          loading={users.isPending}
-          dataSource={rows}
-          pagination={false}
-          scroll={{ x: 1180 }}
-          locale={{ emptyText: users.isError ? errorMessage(t, users.error) : t('users.none') }}
-          columns={[
-            {
-              title: t('users.name'),
-              dataIndex: 'name',
-              width: 150,
-              render: (name: string, u) => <span data-testid={`user-row-${u.email}`}>{name}</span>,
-            },
-            { title: t('users.email'), dataIndex: 'email', width: 250 },
-            {
-              title: t('users.roles'),
-              dataIndex: 'roles',
-              render: (roles: Role[]) =>
-                roles.map((r) => (
-                  <Tag key={r} color="blue">
-                    {t(`roles.${r}`)}
-                  </Tag>
-                )),
-            },
-            {
-              title: t('users.teams'),
-              dataIndex: 'teamIds',
-              render: (ids: string[]) => ids.map((id) => <Tag key={id}>{teamName.get(id) ?? '…'}</Tag>),
-            },
-            {
-              title: t('users.status'),
-              dataIndex: 'status',
-              render: (s: User['status']) => <Tag color={s === 'active' ? 'green' : 'red'}>{t(`users.statuses.${s}`)}</Tag>,
-            },
-            {
-              title: t('users.twoFactor'),
-              dataIndex: 'totpEnabled',
-              render: (on: boolean) => (on ? <Tag color="green">{t('totp.on')}</Tag> : <Tag>{t('totp.off')}</Tag>),
-            },
-            {
-              title: t('users.lastLogin'),
-              dataIndex: 'lastLoginAt',
-              render: (v: string | null) => (v ? dateTime(v) : t('users.neverLoggedIn')),
-            },
-            ...(manage
-              ? [
-                  {
-                    title: t('common.actions'),
-                    key: 'actions',
-                    fixed: 'right' as const,
-                    render: (_: unknown, u: User) => (
-                      <Space size={0}>
-                        <Button type="link" size="small" onClick={() => act(u, 'edit')} data-testid={`user-edit-${u.email}`}>
-                          {t('common.edit')}
+    <ListPage
+      title={t('users.title')}
+      search={{ placeholder: t('users.searchPlaceholder'), width: 260, testId: 'users-search', onSearch: (q) => filter({ q }) }}
+      filters={
+        <>
+          <FilterSelect
+            label={t('users.role')}
+            width={150}
+            value={filters.role}
+            onChange={(role) => filter({ role })}
+            options={Role.options.map((r) => ({ value: r, label: t(`roles.${r}`) }))}
+          />
+          <FilterSelect
+            label={t('users.status')}
+            width={120}
+            value={filters.status}
+            onChange={(status) => filter({ status })}
+            options={UserStatus.options.map((s) => ({ value: s, label: t(`users.statuses.${s}`) }))}
+          />
+          <FilterSelect
+            label={t('users.team')}
+            width={160}
+            value={filters.teamId}
+            onChange={(teamId) => filter({ teamId })}
+            options={(teams.data ?? []).map((tm) => ({ value: tm.id, label: tm.name }))}
+          />
+        </>
+      }
+      listTitle={t('users.list')}
+      actions={
+        manage && (
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setDrawer({ mode: 'create' })} data-testid="user-create">
+            {t('users.create')}
+          </Button>
+        )
+      }
+      overlays={
+        <>
+          {drawer && <UserDrawer mode={drawer} onClose={() => setDrawer(null)} onSaved={() => void refresh()} />}
+          <ResetPasswordModal user={resetting} onClose={() => setResetting(null)} />
+        </>
+      }
+    >
+      <Table<User>
+        rowKey="id"
+        loading={users.isPending}
+        dataSource={rows}
+        pagination={false}
+        scroll={{ x: 1180 }}
+        locale={{ emptyText: emptyText(t, users, t('users.none')) }}
+        columns={[
+          {
+            title: t('users.name'),
+            dataIndex: 'name',
+            width: 150,
+            render: (name: string, u) => <span data-testid={`user-row-${u.email}`}>{name}</span>,
+          },
+          { title: t('users.email'), dataIndex: 'email', width: 250 },
+          {
+            title: t('users.roles'),
+            dataIndex: 'roles',
+            render: (roles: Role[]) =>
+              roles.map((r) => (
+                <Tag key={r} color="blue">
+                  {t(`roles.${r}`)}
+                </Tag>
+              )),
+          },
+          {
+            title: t('users.teams'),
+            dataIndex: 'teamIds',
+            render: (ids: string[]) => ids.map((id) => <Tag key={id}>{teamName.get(id) ?? '…'}</Tag>),
+          },
+          {
+            title: t('users.status'),
+            dataIndex: 'status',
+            render: (s: User['status']) => <Tag color={s === 'active' ? 'green' : 'red'}>{t(`users.statuses.${s}`)}</Tag>,
+          },
+          {
+            title: t('users.twoFactor'),
+            dataIndex: 'totpEnabled',
+            render: (on: boolean) => (on ? <Tag color="green">{t('totp.on')}</Tag> : <Tag>{t('totp.off')}</Tag>),
+          },
+          {
+            title: t('users.lastLogin'),
+            dataIndex: 'lastLoginAt',
+            render: (v: string | null) => (v ? dateTime(v) : t('users.neverLoggedIn')),
+          },
+          ...(manage
+            ? [
+                {
+                  title: t('common.actions'),
+                  key: 'actions',
+                  fixed: 'right' as const,
+                  render: (_: unknown, u: User) => (
+                    <Space size={0}>
+                      <Button type="link" size="small" onClick={() => act(u, 'edit')} data-testid={`user-edit-${u.email}`}>
+                        {t('common.edit')}
+                      </Button>
+                      <Dropdown
+                        trigger={['click']}
+                        menu={{
+                          items: [
+                            { key: 'reset', label: t('users.resetPassword') },
+                            { key: 'sessions', label: t('users.revokeSessions') },
+                            u.status === 'active'
+                              ? {
+                                  key: 'disable',
+                                  danger: true,
+                                  disabled: u.id === me.id,
+                                  label: <span data-testid="user-disable">{t('users.disable')}</span>,
+                                }
+                              : { key: 'enable', label: <span data-testid="user-enable">{t('users.enable')}</span> },
+                          ],
+                          onClick: ({ key }) => act(u, key),
+                        }}
+                      >
+                        <Button type="link" size="small" data-testid={`user-more-${u.email}`}>
+                          {t('common.more')}
                         </Button>
-                        <Dropdown
-                          trigger={['click']}
-                          menu={{
-                            items: [
-                              { key: 'reset', label: t('users.resetPassword') },
-                              { key: 'sessions', label: t('users.revokeSessions') },
-                              u.status === 'active'
-                                ? {
-                                    key: 'disable',
-                                    danger: true,
-                                    disabled: u.id === me.id,
-                                    label: <span data-testid="user-disable">{t('users.disable')}</span>,
-                                  }
-                                : { key: 'enable', label: <span data-testid="user-enable">{t('users.enable')}</span> },
-                            ],
-                            onClick: ({ key }) => act(u, key),
-                          }}
-                        >
-                          <Button type="link" size="small" data-testid={`user-more-${u.email}`}>
-                            {t('common.more')}
-                          </Button>
-                        </Dropdown>
-                      </Space>
-                    ),
-                  },
-                ]
-              : []),
-          ]}
-        />
-        {users.hasNextPage && (
-          <div style={{ textAlign: 'center', marginTop: 16 }}>
-            <Button onClick={() => void users.fetchNextPage()} loading={users.isFetchingNextPage}>
-              {t('common.loadMore')}
-            </Button>
-          </div>
-        )}
-      </Card>
-      {drawer && <UserDrawer mode={drawer} onClose={() => setDrawer(null)} onSaved={() => void refresh()} />}
-      <ResetPasswordModal user={resetting} onClose={() => setResetting(null)} />
-    </div>
+                      </Dropdown>
+                    </Space>
+                  ),
+                },
+              ]
+            : []),
+        ]}
+      />
+      <LoadMore list={users} />
+    </ListPage>
   )
 }
