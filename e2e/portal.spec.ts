@@ -1,7 +1,8 @@
 // The customer portal end to end: a customer contact signs in with a one-time code sent by SMS,
 // submits a request with an attachment; an agent in another browser sees it appear in the
 // workbench list without reloading, assigns it to themself, replies publicly and resolves it; the
-// customer sees the reply and confirms the resolution, and the request is closed.
+// customer sees the reply and confirms the resolution, the request is closed and its PDF service
+// report (服务报告) is attached and downloads as application/pdf.
 import { expect, test } from '@playwright/test'
 import { demo, login } from './helpers.ts'
 import { apiAs, ensureTicketType, startFakeSms, useFakeSms, type FakeSms } from './portal-fixtures.ts'
@@ -18,10 +19,12 @@ test.beforeAll(async ({ baseURL }) => {
 })
 test.afterAll(async () => sms?.close())
 
-test('portal: code sign-in, request with attachment, live in the workbench, assigned, answered, resolved, confirmed and closed', async ({
+test('portal: code sign-in, request with attachment, live in the workbench, assigned, answered, resolved, confirmed, closed with a PDF service report', async ({
   page,
   browser,
 }) => {
+  // three browsers' worth of steps, then the worker renders and attaches the PDF report
+  test.setTimeout(240_000)
   const subject = `冷库温度报警-${Date.now().toString(36)}`
 
   // the agent watches the unassigned tab of the workbench list
@@ -98,6 +101,28 @@ test('portal: code sign-in, request with attachment, live in the workbench, assi
   // the agent's open ticket follows: closed
   await expect(agent.getByTestId('ticket-detail').getByText('已关闭').first()).toBeVisible()
   await agentContext.close()
+
+  // on close a worker listener renders the service report (服务报告) and attaches it: poll the
+  // customer's attachment list until it is there, then the page lists it and it downloads as a PDF
+  const ticketId = new URL(page.url()).pathname.split('/').pop()!
+  const reportName = `服务报告-${number}.pdf`
+  await expect
+    .poll(
+      async () => {
+        const res = await page.request.get(`/api/tickets/${ticketId}/attachments`)
+        return res.ok() ? ((await res.json()) as { items: { fileName: string }[] }).items.map((a) => a.fileName) : []
+      },
+      { timeout: 60_000, message: 'the service report is attached after close' },
+    )
+    .toContain(reportName)
+  await page.reload()
+  const report = page.getByTestId('attachment-row').filter({ hasText: reportName })
+  await expect(report).toBeVisible()
+  const href = await report.getByRole('link', { name: reportName }).getAttribute('href')
+  const pdf = await page.request.get(href!)
+  expect(pdf.status()).toBe(200)
+  expect(pdf.headers()['content-type']).toMatch(/^application\/pdf/)
+  expect((await pdf.body()).subarray(0, 5).toString('latin1')).toBe('%PDF-')
 })
 
 /** A 1×1 PNG. */
