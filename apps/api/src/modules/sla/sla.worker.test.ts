@@ -2,7 +2,10 @@
 // listener, the listener schedules pg-boss timers, the job queue runs them at the due instants.
 // On PostgreSQL two workers (each with its own connection pool, job queue and outbox delivery)
 // share the work, and a retried job runs once more: every warning and breach is raised exactly once.
+// A service contract added after a ticket opened reaches it through the devices module's event:
+// its policy moves once, however many workers see the event.
 import type { TicketSla } from '@aftercare/contracts'
+import type { DeliveredEvent } from '../../platform/events/types.ts'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createModules } from '../../modules.ts'
@@ -55,25 +58,27 @@ async function stopWorker(w: Worker | undefined) {
   if (w.ownsDatabase) await w.database.close()
 }
 
+/** Every worker at once, until none of them finds anything left to do. */
+async function drainAll(workers: Worker[]) {
+  for (let round = 0; round < 20; round++) {
+    const done = await Promise.all(workers.flatMap((w) => [w.delivery.drain(), w.queue.drain()]))
+    if (done.every((n) => n === 0)) return
+  }
+}
+
 async function scenario(rt: TestRuntime, world: TicketWorld, workers: Worker[]) {
   let agent = world.agent
   const at = async (minutes: number) => {
     rt.clock.set(plus(minutes))
     agent = await signIn(rt, world.tenant, agent.user)
   }
-  const drainAll = async () => {
-    // Every worker at once, until none of them finds anything left to do.
-    for (let round = 0; round < 20; round++) {
-      const done = await Promise.all(workers.flatMap((w) => [w.delivery.drain(), w.queue.drain()]))
-      if (done.every((n) => n === 0)) return
-    }
-  }
+  const drain = () => drainAll(workers)
   await at(0)
   const t = await ok<{ id: string }>(
     agent.post('/api/tickets', { subject: '生产线停机', typeId: world.types.repair, customerId: world.customerB, priority: 'P0' }),
     201,
   )
-  await drainAll()
+  await drain()
   const sla = await ok<TicketSla>(agent.get(`/api/sla/tickets/${t.id}`))
   expect(sla.clocks.map((c) => c.target).sort()).toEqual(['first_response', 'resolution'])
   const fr = sla.clocks.find((c) => c.target === 'first_response')!
@@ -82,10 +87,10 @@ async function scenario(rt: TestRuntime, world: TicketWorld, workers: Worker[]) 
   expect(fr.warnAt).toBe(plus(8).toISOString())
   // Before the warning nothing fires; past it and the deadline the timers fire on the workers' drains.
   await at(5)
-  await drainAll()
+  await drain()
   expect(await rt.database.query(`select 1 from outbox where aggregate_id = $1 and type like 'sla.%'`, [t.id])).toEqual([])
   await at(11)
-  await drainAll()
+  await drain()
   // A retried job (the platform re-runs a job whose acknowledgement was lost) finds nothing to raise.
   const retried = await Promise.all(
     workers.map((w) =>
@@ -134,6 +139,72 @@ async function scenario(rt: TestRuntime, world: TicketWorld, workers: Worker[]) 
   expect(mentions[0]!.n).toBe(2)
 }
 
+/** A gold contract for a standard customer's device, added after its ticket opened: the ticket moves to gold service once. */
+async function contractScenario(rt: TestRuntime, world: TicketWorld, workers: Worker[]) {
+  rt.clock.set(plus(60))
+  const admin = await signIn(rt, world.tenant, world.admin.user)
+  const product = await ok<{ id: string }>(
+    admin.post('/api/products', { model: 'RF-200', name: '冷柜', category: '制冷', warrantyMonths: 12 }),
+    201,
+  )
+  const device = await ok<{ id: string }>(
+    admin.post('/api/devices', { serialNumber: `SN-W-${Date.now()}`, productId: product.id, customerId: world.customerB }),
+    201,
+  )
+  const t = await ok<{ id: string }>(
+    admin.post('/api/tickets', {
+      subject: '冷柜不制冷',
+      typeId: world.types.repair,
+      customerId: world.customerB,
+      deviceId: device.id,
+      priority: 'P2',
+    }),
+    201,
+  )
+  await drainAll(workers)
+  const policy = async () => (await ok<TicketSla>(admin.get(`/api/sla/tickets/${t.id}`))).policy?.name
+  expect(await policy()).toBe('基础服务')
+  const day = (minutes: number) => plus(minutes).toISOString().slice(0, 10)
+  await ok(
+    admin.post('/api/contracts', {
+      customerId: world.customerB,
+      name: '金牌维保',
+      startsOn: day(-2 * 1440),
+      endsOn: day(2 * 1440),
+      slaTier: 'gold',
+      deviceIds: [device.id],
+    }),
+    201,
+  )
+  await drainAll(workers)
+  expect(await policy()).toBe('高级服务')
+  // The same event delivered again to every worker at once (a lost acknowledgement) changes nothing more.
+  const [e] = await rt.database.query<{
+    id: string
+    tenant_id: string
+    aggregate_id: string
+    payload: Record<string, unknown>
+    actor_id: string
+  }>(`select * from outbox where tenant_id = $1 and type = 'contract.created' order by created_at desc limit 1`, [world.tenant.id])
+  const event: DeliveredEvent = {
+    id: e!.id,
+    tenantId: e!.tenant_id,
+    type: 'contract.created',
+    aggregateType: 'service_contract',
+    aggregateId: e!.aggregate_id,
+    payload: e!.payload,
+    actorId: e!.actor_id,
+    createdAt: plus(60),
+  }
+  await Promise.all(workers.map((w) => w.modules.listeners.find((l) => l.name === 'sla.contract-tiers')!.handle(event)))
+  const audited = await rt.database.query<{ n: number }>(
+    `select count(*)::int as n from audit_log where entity_id = $1 and action = 'sla.policy_reselected'`,
+    [t.id],
+  )
+  expect(audited[0]!.n).toBe(1)
+  expect(await policy()).toBe('高级服务')
+}
+
 describe('SLA with the real worker (embedded database, one worker)', () => {
   let rt: TestRuntime
   let world: TicketWorld
@@ -151,6 +222,10 @@ describe('SLA with the real worker (embedded database, one worker)', () => {
 
   it('events reach the SLA listener, timers raise the warning and the breach once', async () => {
     await scenario(rt, world, [worker!])
+  })
+
+  it('a contract added after a ticket opened moves its policy once', async () => {
+    await contractScenario(rt, world, [worker!])
   })
 })
 
@@ -171,5 +246,9 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)('SLA with two workers on Postgre
 
   it('two workers and a retried job still raise each warning and breach exactly once', async () => {
     await scenario(rt, world, workers)
+  })
+
+  it('two workers and a redelivered contract event still move the policy once', async () => {
+    await contractScenario(rt, world, workers)
   })
 })
