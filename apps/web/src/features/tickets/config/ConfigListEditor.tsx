@@ -2,7 +2,7 @@
 // for both: what the types, queues and macros tabs (and an agent's own macros) share. Each caller
 // gives its columns, its form items, the form's values for a row and how to save them.
 import { PlusOutlined } from '@ant-design/icons'
-import { App, Button, Form, Modal, Space, Table, type FormInstance } from 'antd'
+import { App, Button, Form, Input, Modal, Space, Switch, Table, Tag, type FormInstance } from 'antd'
 import type { ColumnsType } from 'antd/es/table'
 import { useState, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
@@ -116,5 +116,49 @@ export function ConfigListEditor<T extends { id: string }, V extends object>(pro
         </Form>
       </Modal>
     </div>
+  )
+}
+
+/** The "state" column of rows that can be switched off (`active`). */
+export function useActiveColumn<T extends { active: boolean }>(): ColumnsType<T>[number] {
+  const { t } = useTranslation()
+  return {
+    title: t('ticketAdmin.state'),
+    dataIndex: 'active',
+    width: 90,
+    render: (a: boolean) => (a ? <Tag color="green">{t('ticketAdmin.active')}</Tag> : <Tag>{t('ticketAdmin.inactive')}</Tag>),
+  }
+}
+
+/** The fields such rows share: a required name, an optional description, and (once it exists) whether it is in use. */
+export function NameDescriptionActiveItems({
+  nameLabel,
+  editing,
+  children,
+}: {
+  nameLabel: string
+  editing: unknown
+  children?: ReactNode
+}) {
+  const { t } = useTranslation()
+  return (
+    <>
+      <Form.Item
+        name="name"
+        label={nameLabel}
+        rules={[{ required: true, whitespace: true, message: t('validation.required') }, { max: 100 }]}
+      >
+        <Input maxLength={100} />
+      </Form.Item>
+      <Form.Item name="description" label={t('ticketAdmin.description')} rules={[{ max: 500 }]}>
+        <Input.TextArea rows={2} maxLength={500} />
+      </Form.Item>
+      {children}
+      {editing !== 'new' && (
+        <Form.Item name="active" label={t('ticketAdmin.active')} valuePropName="checked">
+          <Switch />
+        </Form.Item>
+      )}
+    </>
   )
 }

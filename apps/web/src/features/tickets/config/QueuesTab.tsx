@@ -1,11 +1,11 @@
 // Queues (service groups): a tier and the agents who share its work.
 import { SupportTier, TicketQueue } from '@aftercare/contracts'
-import { Form, Input, Select, Switch, Tag } from 'antd'
+import { Form, Select, Tag } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { api } from '../../../shared/api/client.ts'
 import { ticketsPath, useStaffDirectory, useTicketQueues } from '../tickets.api.ts'
 import { useRefreshConfig } from './config.api.ts'
-import { ConfigListEditor } from './ConfigListEditor.tsx'
+import { ConfigListEditor, NameDescriptionActiveItems, useActiveColumn } from './ConfigListEditor.tsx'
 
 interface Values {
   name: string
@@ -20,6 +20,7 @@ export function QueuesTab() {
   const queues = useTicketQueues()
   const { staff, nameOf } = useStaffDirectory()
   const refresh = useRefreshConfig()
+  const activeColumn = useActiveColumn<TicketQueue>()
 
   const save = async (v: Values, editing: TicketQueue | 'new') => {
     if (editing === 'new')
@@ -53,26 +54,11 @@ export function QueuesTab() {
           dataIndex: 'memberIds',
           render: (ids: string[]) => (ids.length ? ids.map((id) => <Tag key={id}>{nameOf(id) ?? t('tickets.someone')}</Tag>) : '—'),
         },
-        {
-          title: t('ticketAdmin.state'),
-          dataIndex: 'active',
-          width: 90,
-          render: (a: boolean) => (a ? <Tag color="green">{t('ticketAdmin.active')}</Tag> : <Tag>{t('ticketAdmin.inactive')}</Tag>),
-        },
+        activeColumn,
       ]}
     >
       {(editing) => (
-        <>
-          <Form.Item
-            name="name"
-            label={t('ticketAdmin.queues.name')}
-            rules={[{ required: true, whitespace: true, message: t('validation.required') }, { max: 100 }]}
-          >
-            <Input maxLength={100} />
-          </Form.Item>
-          <Form.Item name="description" label={t('ticketAdmin.description')} rules={[{ max: 500 }]}>
-            <Input.TextArea rows={2} maxLength={500} />
-          </Form.Item>
+        <NameDescriptionActiveItems nameLabel={t('ticketAdmin.queues.name')} editing={editing}>
           <Form.Item name="tier" label={t('ticketAdmin.queues.tier')}>
             <Select options={SupportTier.options.map((s) => ({ value: s, label: s }))} />
           </Form.Item>
@@ -83,12 +69,7 @@ export function QueuesTab() {
               options={staff.map((s) => ({ value: s.id, label: s.name }))}
             />
           </Form.Item>
-          {editing !== 'new' && (
-            <Form.Item name="active" label={t('ticketAdmin.active')} valuePropName="checked">
-              <Switch />
-            </Form.Item>
-          )}
-        </>
+        </NameDescriptionActiveItems>
       )}
     </ConfigListEditor>
   )

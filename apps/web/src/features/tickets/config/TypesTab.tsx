@@ -1,12 +1,12 @@
 // Ticket types (repair, consultation, installation …): a stable code, a name, whether in use.
 import { CreateTicketTypeBody, TicketType } from '@aftercare/contracts'
-import { Form, Input, InputNumber, Switch, Tag } from 'antd'
+import { Form, Input, InputNumber } from 'antd'
 import { useTranslation } from 'react-i18next'
 import type { z } from 'zod'
 import { api } from '../../../shared/api/client.ts'
 import { ticketsPath, useTicketTypes } from '../tickets.api.ts'
 import { useRefreshConfig } from './config.api.ts'
-import { ConfigListEditor } from './ConfigListEditor.tsx'
+import { ConfigListEditor, NameDescriptionActiveItems, useActiveColumn } from './ConfigListEditor.tsx'
 
 interface Values {
   code: string
@@ -20,6 +20,7 @@ export function TypesTab() {
   const { t } = useTranslation()
   const types = useTicketTypes()
   const refresh = useRefreshConfig()
+  const activeColumn = useActiveColumn<TicketType>()
 
   const save = async (v: Values, editing: TicketType | 'new') => {
     if (editing === 'new') {
@@ -54,12 +55,7 @@ export function TypesTab() {
         { title: t('ticketAdmin.types.code'), dataIndex: 'code', render: (c: string) => <code>{c}</code> },
         { title: t('ticketAdmin.description'), dataIndex: 'description', render: (d: string | null) => d ?? '—' },
         { title: t('ticketAdmin.sortOrder'), dataIndex: 'sortOrder', width: 90 },
-        {
-          title: t('ticketAdmin.state'),
-          dataIndex: 'active',
-          width: 90,
-          render: (a: boolean) => (a ? <Tag color="green">{t('ticketAdmin.active')}</Tag> : <Tag>{t('ticketAdmin.inactive')}</Tag>),
-        },
+        activeColumn,
       ]}
     >
       {(editing) => (
@@ -75,24 +71,11 @@ export function TypesTab() {
           >
             <Input disabled={editing !== 'new'} />
           </Form.Item>
-          <Form.Item
-            name="name"
-            label={t('ticketAdmin.types.name')}
-            rules={[{ required: true, whitespace: true, message: t('validation.required') }, { max: 100 }]}
-          >
-            <Input maxLength={100} />
-          </Form.Item>
-          <Form.Item name="description" label={t('ticketAdmin.description')} rules={[{ max: 500 }]}>
-            <Input.TextArea rows={2} maxLength={500} />
-          </Form.Item>
-          <Form.Item name="sortOrder" label={t('ticketAdmin.sortOrder')}>
-            <InputNumber min={0} max={10000} />
-          </Form.Item>
-          {editing !== 'new' && (
-            <Form.Item name="active" label={t('ticketAdmin.active')} valuePropName="checked">
-              <Switch />
+          <NameDescriptionActiveItems nameLabel={t('ticketAdmin.types.name')} editing={editing}>
+            <Form.Item name="sortOrder" label={t('ticketAdmin.sortOrder')}>
+              <InputNumber min={0} max={10000} />
             </Form.Item>
-          )}
+          </NameDescriptionActiveItems>
         </>
       )}
     </ConfigListEditor>
