@@ -9,6 +9,7 @@ import { MemoryRouter } from 'react-router'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { meKey } from '../../shared/auth/session.ts'
 import '../../shared/i18n/index.ts'
+import { stubBrowserApis } from '../../shared/testing/jsdom.ts'
 import { TicketActions } from './TicketActions.tsx'
 import type { TicketWrites } from './useTicketWrites.ts'
 
@@ -65,24 +66,7 @@ beforeEach(() => {
     'fetch',
     vi.fn(() => Promise.resolve(new Response('{"items":[]}', { headers: { 'content-type': 'application/json' } }))),
   )
-  vi.stubGlobal(
-    'ResizeObserver',
-    class {
-      observe() {}
-      unobserve() {}
-      disconnect() {}
-    },
-  )
-  vi.stubGlobal('matchMedia', (query: string) => ({
-    matches: false,
-    media: query,
-    onchange: null,
-    addEventListener() {},
-    removeEventListener() {},
-    addListener() {},
-    removeListener() {},
-    dispatchEvent: () => false,
-  }))
+  stubBrowserApis()
 })
 afterEach(() => {
   cleanup()
