@@ -51,7 +51,7 @@ export function createModules(platform: PlatformDeps) {
   const customers = createCustomersModule(deps, identity)
   const dispatch = createDispatchModule(deps)
   const tickets = createTicketsModule(deps, {
-    findCustomer: (tx, _tenantId, id) => findCustomerSummary(tx, id),
+    findCustomer: (tx, _tenantId, id) => findCustomerSummary(tx, id, { withManager: false }),
     findDevice: (tx, _tenantId, id) => findDeviceSummary(tx, id, deps.clock.now()),
   })
   const devices = createDevicesModule(deps, {

@@ -31,11 +31,18 @@ export interface CustomerSummary {
   accountManager: { id: string; name: string } | null
 }
 
-/** A customer by id in the caller's tenant transaction, or undefined. */
-export async function findCustomerSummary(tx: DbOrTx, id: string): Promise<CustomerSummary | undefined> {
+/**
+ * A customer by id in the caller's tenant transaction, or undefined. `withManager: false` skips the
+ * account manager's name (one query less, for callers that only need the customer itself).
+ */
+export async function findCustomerSummary(
+  tx: DbOrTx,
+  id: string,
+  opts: { withManager?: boolean } = {},
+): Promise<CustomerSummary | undefined> {
   const c = await customerRepository.findById(tx, id)
   if (!c) return undefined
-  const manager = c.accountManagerId ? await findUserSummary(tx, c.tenantId, c.accountManagerId) : undefined
+  const manager = c.accountManagerId && opts.withManager !== false ? await findUserSummary(tx, c.tenantId, c.accountManagerId) : undefined
   return {
     id: c.id,
     code: c.code,

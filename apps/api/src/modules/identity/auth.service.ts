@@ -240,6 +240,7 @@ export function createAuthService(deps: IdentityDeps) {
             tokenId: token.id,
             customerOrgId: user.customerOrgId,
             locale: user.locale,
+            name: user.name,
           }
         }
         const raw = (req.cookies as Record<string, string | undefined> | undefined)?.[sessionCookieName(isSecure(config.PUBLIC_URL))]
@@ -265,6 +266,7 @@ export function createAuthService(deps: IdentityDeps) {
           sessionId: session.id,
           customerOrgId: user.customerOrgId,
           locale: user.locale,
+          name: user.name,
         }
       },
     } satisfies Authenticator,

@@ -60,12 +60,12 @@ export const systemWho: Who = { type: 'system', userId: null, name: null, auditT
 
 export async function whoOf(tx: DbOrTx, ctx: RequestContext): Promise<Who> {
   const a = ctx.actor
-  const user = await findUserSummary(tx, a.tenantId, a.userId)
+  const name = a.name ?? (await findUserSummary(tx, a.tenantId, a.userId))?.name
   const contact = isCustomerContact(a)
   return {
     type: contact ? 'customer' : 'agent',
     userId: a.userId,
-    name: user?.name ?? null,
+    name: name ?? null,
     auditType: contact ? 'customer' : a.kind === 'token' ? 'token' : 'user',
     requestId: ctx.requestId,
     ip: ctx.ip,

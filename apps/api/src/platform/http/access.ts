@@ -24,6 +24,8 @@ export interface Actor {
   tokenId?: string
   customerOrgId: string | null
   locale: string
+  /** The user's display name as read at authentication (saves writers a lookup for timelines and messages). */
+  name?: string
 }
 
 export interface Authenticator {
