@@ -72,15 +72,18 @@ export function UsersPage() {
   const me = useCurrentUser()
   const manage = can(me, 'users.manage')
   const client = useQueryClient()
-  const { filters, filter } = useListFilters<Filters>()
+  const view = useListFilters<Filters>()
   const [drawer, setDrawer] = useState<{ mode: 'create' } | { mode: 'edit'; id: string } | null>(null)
   const [resetting, setResetting] = useState<User | null>(null)
   const teams = useTeams()
   const teamName = new Map((teams.data ?? []).map((tm) => [tm.id, tm.name]))
+  const roles = Role.options.map((r) => ({ value: r, label: t(`roles.${r}`) }))
+  const statuses = UserStatus.options.map((s) => ({ value: s, label: t(`users.statuses.${s}`) }))
+  const teamOptions = (teams.data ?? []).map((tm) => ({ value: tm.id, label: tm.name }))
 
   const users = useInfiniteQuery({
-    queryKey: [...usersKey, filters],
-    queryFn: ({ pageParam }) => api('/api/users', UserList, { query: { ...filters, limit: 50, cursor: pageParam } }),
+    queryKey: [...usersKey, view.filters],
+    queryFn: ({ pageParam }) => api('/api/users', UserList, { query: { ...view.filters, limit: 50, cursor: pageParam } }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   })
@@ -128,30 +131,12 @@ export function UsersPage() {
   return (
     <ListPage
       title={t('users.title')}
-      search={{ placeholder: t('users.searchPlaceholder'), width: 260, testId: 'users-search', onSearch: (q) => filter({ q }) }}
+      search={{ placeholder: t('users.searchPlaceholder'), width: 260, testId: 'users-search', onSearch: (q) => view.filter({ q }) }}
       filters={
         <>
-          <FilterSelect
-            label={t('users.role')}
-            width={150}
-            value={filters.role}
-            onChange={(role) => filter({ role })}
-            options={Role.options.map((r) => ({ value: r, label: t(`roles.${r}`) }))}
-          />
-          <FilterSelect
-            label={t('users.status')}
-            width={120}
-            value={filters.status}
-            onChange={(status) => filter({ status })}
-            options={UserStatus.options.map((s) => ({ value: s, label: t(`users.statuses.${s}`) }))}
-          />
-          <FilterSelect
-            label={t('users.team')}
-            width={160}
-            value={filters.teamId}
-            onChange={(teamId) => filter({ teamId })}
-            options={(teams.data ?? []).map((tm) => ({ value: tm.id, label: tm.name }))}
-          />
+          <FilterSelect of={view} name="role" label={t('users.role')} width={150} options={roles} />
+          <FilterSelect of={view} name="status" label={t('users.status')} width={120} options={statuses} />
+          <FilterSelect of={view} name="teamId" label={t('users.team')} width={160} options={teamOptions} />
         </>
       }
       listTitle={t('users.list')}

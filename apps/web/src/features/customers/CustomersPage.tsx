@@ -1,13 +1,12 @@
 // Customers: search, filter, page through; create, import and export. Phones and addresses
 // are masked here for everyone; the full values are on the customer page for those who may.
 import { CustomerKind, CustomerTier, type Customer } from '@aftercare/contracts'
-import { useQueryClient } from '@tanstack/react-query'
 import { Form, Input, Table, Tag } from 'antd'
 import { useTranslation } from 'react-i18next'
-import { Link, useNavigate } from 'react-router'
+import { Link } from 'react-router'
 import { can, useCurrentUser } from '../../shared/auth/session.ts'
 import { dateTime } from '../../shared/format.ts'
-import { emptyText, FilterSelect, ListActions, ListPage, useListFilters } from '../../shared/ui/ListPage.tsx'
+import { emptyText, FilterSelect, ListActions, ListPage, useListFilters, useListWrites } from '../../shared/ui/ListPage.tsx'
 import { CustomerDrawer } from './CustomerDrawer.tsx'
 import { customersKey, useCustomerList, type CustomerFilters } from './customers.api.ts'
 import { TierTag } from './CustomerTags.tsx'
@@ -16,11 +15,13 @@ import { ImportWizard } from './ImportWizard.tsx'
 export function CustomersPage() {
   const { t } = useTranslation()
   const me = useCurrentUser()
-  const navigate = useNavigate()
-  const client = useQueryClient()
-  const { filters, filter, page, pageSize, pagination } = useListFilters<CustomerFilters>()
+  const writes = useListWrites(customersKey, '/customers')
+  const view = useListFilters<CustomerFilters>()
+  const { filters, filter, page, pageSize, pagination } = view
   const list = useCustomerList(filters, page, pageSize)
   const write = can(me, 'customers.write')
+  const tiers = CustomerTier.options.map((v) => ({ value: v, label: t(`customers.tiers.${v}`) }))
+  const kinds = CustomerKind.options.map((v) => ({ value: v, label: t(`customers.kinds.${v}`) }))
 
   return (
     <ListPage
@@ -28,20 +29,8 @@ export function CustomersPage() {
       search={{ placeholder: t('customers.searchPlaceholder'), width: 300, testId: 'customers-search', onSearch: (q) => filter({ q }) }}
       filters={
         <>
-          <FilterSelect
-            label={t('customers.tier')}
-            width={120}
-            value={filters.tier}
-            onChange={(tier) => filter({ tier })}
-            options={CustomerTier.options.map((v) => ({ value: v, label: t(`customers.tiers.${v}`) }))}
-          />
-          <FilterSelect
-            label={t('customers.kind')}
-            width={120}
-            value={filters.kind}
-            onChange={(kind) => filter({ kind })}
-            options={CustomerKind.options.map((v) => ({ value: v, label: t(`customers.kinds.${v}`) }))}
-          />
+          <FilterSelect of={view} name="tier" label={t('customers.tier')} width={120} options={tiers} />
+          <FilterSelect of={view} name="kind" label={t('customers.kind')} width={120} options={kinds} />
           <Form.Item label={t('customers.tag')}>
             <Input
               allowClear
@@ -73,7 +62,7 @@ export function CustomersPage() {
                     },
                   ]}
                   onClose={close}
-                  onImported={() => void client.invalidateQueries({ queryKey: customersKey })}
+                  onImported={writes.refresh}
                 />
               ),
             }
@@ -94,15 +83,7 @@ export function CustomersPage() {
             write && {
               label: t('customers.create'),
               testId: 'customer-create',
-              opens: (close) => (
-                <CustomerDrawer
-                  onClose={close}
-                  onSaved={(c) => {
-                    void client.invalidateQueries({ queryKey: customersKey })
-                    void navigate(`/customers/${c.id}`)
-                  }}
-                />
-              ),
+              opens: (close) => <CustomerDrawer onClose={close} onSaved={writes.openCreated} />,
             }
           }
         />

@@ -2,14 +2,13 @@
 // product; register, import, export; print QR labels for the selected devices.
 import { DeviceList, ProductList, WarrantyState, type DeviceListQuery } from '@aftercare/contracts'
 import { PrinterOutlined } from '@ant-design/icons'
-import { useQuery, useQueryClient } from '@tanstack/react-query'
+import { useQuery } from '@tanstack/react-query'
 import { Button } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { useNavigate } from 'react-router'
 import { api } from '../../shared/api/client.ts'
 import { can, useCurrentUser } from '../../shared/auth/session.ts'
-import { emptyText, FilterSelect, ListActions, ListPage, useListFilters } from '../../shared/ui/ListPage.tsx'
+import { emptyText, FilterSelect, ListActions, ListPage, useListFilters, useListWrites } from '../../shared/ui/ListPage.tsx'
 import { devicesKey, productsKey } from '../customers/customers.api.ts'
 import { ImportWizard } from '../customers/ImportWizard.tsx'
 import { DeviceDrawer } from './DeviceDrawer.tsx'
@@ -25,9 +24,9 @@ export function printLabels(ids: string[]) {
 export function DevicesPage() {
   const { t } = useTranslation()
   const me = useCurrentUser()
-  const navigate = useNavigate()
-  const client = useQueryClient()
-  const { filters, filter, page, range, pagination } = useListFilters<Filters>()
+  const writes = useListWrites(devicesKey, '/devices')
+  const view = useListFilters<Filters>()
+  const { filters, filter, page, range, pagination } = view
   const [selected, setSelected] = useState<string[]>([])
   const write = can(me, 'devices.write')
   const list = useQuery({
@@ -39,6 +38,8 @@ export function DevicesPage() {
     queryKey: [...productsKey, 'all'],
     queryFn: () => api('/api/products', ProductList, { query: { limit: 200 } }),
   })
+  const warrantyStates = WarrantyState.options.map((s) => ({ value: s, label: t(`devices.warrantyStates.${s}`) }))
+  const productOptions = (products.data?.items ?? []).map((p) => ({ value: p.id, label: `${p.name} · ${p.model}` }))
 
   return (
     <ListPage
@@ -46,21 +47,8 @@ export function DevicesPage() {
       search={{ placeholder: t('devices.searchPlaceholder'), width: 300, testId: 'devices-search', onSearch: (q) => filter({ q }) }}
       filters={
         <>
-          <FilterSelect
-            label={t('devices.warranty')}
-            width={130}
-            value={filters.warrantyState}
-            onChange={(warrantyState) => filter({ warrantyState })}
-            options={WarrantyState.options.map((s) => ({ value: s, label: t(`devices.warrantyStates.${s}`) }))}
-          />
-          <FilterSelect
-            label={t('devices.product')}
-            width={220}
-            value={filters.productId}
-            searchable
-            onChange={(productId) => filter({ productId })}
-            options={(products.data?.items ?? []).map((p) => ({ value: p.id, label: `${p.name} · ${p.model}` }))}
-          />
+          <FilterSelect of={view} name="warrantyState" label={t('devices.warranty')} width={130} options={warrantyStates} />
+          <FilterSelect of={view} name="productId" label={t('devices.product')} width={220} options={productOptions} searchable />
         </>
       }
       listTitle={t('devices.list')}
@@ -72,7 +60,7 @@ export function DevicesPage() {
                 <ImportWizard
                   targets={[{ kind: 'devices', endpoint: '/api/devices/import', template: '/api/devices/import-template' }]}
                   onClose={close}
-                  onImported={() => void client.invalidateQueries({ queryKey: devicesKey })}
+                  onImported={writes.refresh}
                 />
               ),
             }
@@ -91,15 +79,7 @@ export function DevicesPage() {
             write && {
               label: t('devices.create'),
               testId: 'device-create',
-              opens: (close) => (
-                <DeviceDrawer
-                  onClose={close}
-                  onSaved={(d) => {
-                    void client.invalidateQueries({ queryKey: devicesKey })
-                    void navigate(`/devices/${d.id}`)
-                  }}
-                />
-              ),
+              opens: (close) => <DeviceDrawer onClose={close} onSaved={writes.openCreated} />,
             }
           }
         >

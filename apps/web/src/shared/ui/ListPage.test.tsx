@@ -2,21 +2,11 @@
 import { act, cleanup, fireEvent, render, renderHook, screen } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import '../i18n/index.ts'
+import { stubBrowserApis } from '../testing/jsdom.ts'
 import { ListActions, ListPage, useListFilters } from './ListPage.tsx'
 
 // antd's inline form asks for the screen's breakpoints.
-beforeEach(() => {
-  vi.stubGlobal('matchMedia', (query: string) => ({
-    matches: false,
-    media: query,
-    onchange: null,
-    addEventListener() {},
-    removeEventListener() {},
-    addListener() {},
-    removeListener() {},
-    dispatchEvent: () => false,
-  }))
-})
+beforeEach(stubBrowserApis)
 afterEach(() => {
   cleanup()
   vi.unstubAllGlobals()

@@ -3,9 +3,11 @@
 // with it; the "load more" of a cursor-paged list and an export menu of download links.
 import { DownloadOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons'
 import { Button, Card, Dropdown, Form, Input, Select, Space, Typography, type TablePaginationConfig } from 'antd'
+import { useQueryClient } from '@tanstack/react-query'
 import type { TFunction } from 'i18next'
 import { useState, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
+import { useNavigate } from 'react-router'
 import { errorMessage } from '../api/errors.ts'
 
 export interface ListPageProps {
@@ -51,55 +53,74 @@ export function ListPage({ title, search, filters, listTitle, actions, children,
   )
 }
 
-/** A labelled choice among the filters, cleared back to "all". */
-export function FilterSelect<V extends string>(props: {
-  label: string
-  width: number
-  value: V | undefined
-  onChange: (value: V | undefined) => void
-  options: { value: V; label: string }[]
-  /** Type to narrow the options by their label. */
-  searchable?: boolean
-}) {
-  const { t } = useTranslation()
-  return (
-    <Form.Item label={props.label}>
-      <Select<V>
-        allowClear
-        style={{ width: props.width }}
-        placeholder={t('common.all')}
-        value={props.value}
-        showSearch={props.searchable ? { optionFilterProp: 'label' } : undefined}
-        onChange={(v?: V) => props.onChange(v)}
-        options={props.options}
-      />
-    </Form.Item>
-  )
+/** A list's filters and page (see `useListFilters`). */
+export interface ListFilters<F extends object> {
+  filters: Partial<F>
+  page: number
+  pageSize: number
+  /** The rows of this page, as the list endpoints take them. */
+  range: { limit: number; offset: number }
+  /** Changes these filters and goes back to the first page. */
+  filter: (f: Partial<F>) => void
+  /** The table's pager for a list of `total` rows. */
+  pagination: (total: number, showTotal: (n: number) => string) => TablePaginationConfig
 }
 
 /** A list's filters and page: changing a filter goes back to the first page. */
-export function useListFilters<F extends object>(pageSize = 20) {
+export function useListFilters<F extends object>(pageSize = 20): ListFilters<F> {
   const [filters, setFilters] = useState<Partial<F>>({})
   const [page, setPage] = useState(1)
   return {
     filters,
     page,
     pageSize,
-    /** The rows of this page, as the list endpoints take them. */
     range: { limit: pageSize, offset: (page - 1) * pageSize },
-    filter: (f: Partial<F>) => {
+    filter: (f) => {
       setFilters((old) => ({ ...old, ...f }))
       setPage(1)
     },
-    /** The table's pager for a list of `total` rows. */
-    pagination: (total: number, showTotal: (n: number) => string): TablePaginationConfig => ({
-      current: page,
-      pageSize,
-      total,
-      onChange: setPage,
-      showSizeChanger: false,
-      showTotal,
-    }),
+    pagination: (total, showTotal) => ({ current: page, pageSize, total, onChange: setPage, showSizeChanger: false, showTotal }),
+  }
+}
+
+/** A labelled choice of one filter of the list, cleared back to "all". */
+export function FilterSelect<F extends object, K extends keyof F & string>(props: {
+  of: ListFilters<F>
+  name: K
+  label: string
+  width: number
+  options: { value: NonNullable<F[K]>; label: string }[]
+  /** Type to narrow the options by their label. */
+  searchable?: boolean
+}) {
+  const { of, name } = props
+  const { t } = useTranslation()
+  return (
+    <Form.Item label={props.label}>
+      <Select
+        allowClear
+        style={{ width: props.width }}
+        placeholder={t('common.all')}
+        value={of.filters[name]}
+        showSearch={props.searchable ? { optionFilterProp: 'label' } : undefined}
+        onChange={(v?: F[K]) => of.filter({ [name]: v } as Partial<F>)}
+        options={props.options}
+      />
+    </Form.Item>
+  )
+}
+
+/** What follows a write on a list page: refetch the list; after a create, open the new row's page (`<base>/<id>`). */
+export function useListWrites(queryKey: readonly unknown[], base: string) {
+  const client = useQueryClient()
+  const navigate = useNavigate()
+  const refresh = () => void client.invalidateQueries({ queryKey })
+  return {
+    refresh,
+    openCreated: (row: { id: string }) => {
+      refresh()
+      void navigate(`${base}/${row.id}`)
+    },
   }
 }
 
