@@ -31,6 +31,8 @@ async function pickMacro(page: Page, group: string, name: string) {
 }
 
 test('an agent manages their own macros from the reply box: variables, server preview, pick, edit, delete', async ({ page, baseURL }) => {
+  // one agent's whole round (create, preview twice, pick, edit, profile, delete): on a busy two-core machine ~2 min
+  test.setTimeout(240_000)
   const ticket = await openTicket(baseURL!)
   const name = `到场确认-${Date.now().toString(36)}`
   await login(page, demo.agent1)
