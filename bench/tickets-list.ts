@@ -192,14 +192,14 @@ try {
       `insert into tickets (tenant_id, number, subject, description, status, priority, impact, urgency, tier, channel, type_id, category_id,
          customer_id, device_id, queue_id, assignee_id, tags, custom_fields, created_at, updated_at, version, search_public, search_internal)
        select $1, 'SR-B-' || lpad(g::text, 7, '0'), t.subject, t.description,
-         (array[${statuses.map((s) => `'${s}'`).join(',')}])[1 + (select count(*) from unnest($2::int[]) c where c <= (g * 7919) % 100)],
-         (array['P0','P1','P2','P3','P4'])[1 + (g * 31) % 5], 1 + g % 5, 1 + g % 3, (array['L1','L1','L1','L2','L3'])[1 + g % 5],
+         (array[${statuses.map((s) => `'${s}'`).join(',')}])[1 + (select count(*) from unnest($2::int[]) c where c <= (g::bigint * 7919) % 100)],
+         (array['P0','P1','P2','P3','P4'])[1 + (g::bigint * 31) % 5], 1 + g % 5, 1 + g % 3, (array['L1','L1','L1','L2','L3'])[1 + g % 5],
          (array['workbench','portal','email','phone','qr'])[1 + g % 5],
          ($3::uuid[])[1 + g % ${typeIds.length}], ($4::uuid[])[1 + g % ${categoryIds.length}],
-         ($5::uuid[])[1 + (g * 13) % ${customers.length}], case when g % 2 = 0 then gen_random_uuid() end,
-         ($6::uuid[])[1 + g % ${queueIds.length}], case when g % 7 = 0 then null else ($7::uuid[])[1 + (g * 17) % ${assignees.length}] end,
+         ($5::uuid[])[1 + (g::bigint * 13) % ${customers.length}], case when g % 2 = 0 then gen_random_uuid() end,
+         ($6::uuid[])[1 + g % ${queueIds.length}], case when g % 7 = 0 then null else ($7::uuid[])[1 + (g::bigint * 17) % ${assignees.length}] end,
          case when g % 10 = 0 then array['VIP'] else '{}' end, '{}'::jsonb,
-         now() - ((g * 104729) % 31536000) * interval '1 second', now() - ((g * 104729) % 31536000) * interval '1 second' + (g % 86400) * interval '1 second', 1,
+         now() - ((g::bigint * 104729) % 31536000) * interval '1 second', now() - ((g::bigint * 104729) % 31536000) * interval '1 second' + (g % 86400) * interval '1 second', 1,
          t.tokens || case when g % 3 = 0 then ' ' || r.tokens else '' end, ''
        from generate_series($8::int, $9::int) g
        join bench_tpl t on t.i = g % ${tpl.length}

@@ -51,6 +51,9 @@ export type BulkAction =
   | { type: 'status'; to: TicketStatus; reason?: string; resolution?: TicketResolutionInput }
   | { type: 'tag'; add: string[]; remove: string[] }
 
+/** Letters, a dash, then letters, digits and dashes ending in a digit: the shape of every number format. */
+const looksLikeTicketNumber = (q: string) => /^[A-Za-z]{1,12}-[A-Za-z0-9-]{0,40}[0-9]$/.test(q.trim())
+
 export function createTicketFinder(deps: TicketDeps, lifecycle: TicketLifecycle) {
   const { database, clock } = deps
 
@@ -78,7 +81,7 @@ export function createTicketFinder(deps: TicketDeps, lifecycle: TicketLifecycle)
       }
       const after = p.cursor ? decodeCursor(p.cursor) : undefined
       const words = filters.q ? queryWords(filters.q) : []
-      const run = (mode: 'and' | 'or') =>
+      const run = (mode: 'and' | 'or' | 'number') =>
         database.withTenant(a.tenantId, (tx) =>
           repo.list(tx, {
             tenantId: a.tenantId,
@@ -86,7 +89,14 @@ export function createTicketFinder(deps: TicketDeps, lifecycle: TicketLifecycle)
             scope: ticketScope(a),
             filters,
             ...(filters.q
-              ? { keyword: { tsquery: words.length ? tsQuery(words, mode) : '', raw: filters.q, internal: seesInternal(a) } }
+              ? {
+                  keyword: {
+                    tsquery: words.length && mode !== 'number' ? tsQuery(words, mode) : '',
+                    raw: filters.q,
+                    internal: seesInternal(a),
+                    numberOnly: mode === 'number',
+                  },
+                }
               : {}),
             sort,
             order,
@@ -95,7 +105,10 @@ export function createTicketFinder(deps: TicketDeps, lifecycle: TicketLifecycle)
           }),
         )
       let mode: 'and' | 'or' = after?.m ?? 'and'
-      let rows = await run(mode)
+      // A keyword shaped like a ticket number (SR-2026-000042) finds that ticket by the unique index;
+      // when no ticket has that number, the words are searched as usual.
+      let rows = !after && filters.q && looksLikeTicketNumber(filters.q) ? await run('number') : []
+      if (!rows.length) rows = await run(mode)
       if (!rows.length && !after && words.length > 1) rows = await run((mode = 'or'))
       const items = rows.slice(0, p.limit)
       const last = items[items.length - 1]

@@ -34,8 +34,11 @@ export interface ListRequest {
   userId: string
   scope: TicketScope
   filters: TicketFilters
-  /** The keyword as to_tsquery text, and whether internal notes count. */
-  keyword?: { tsquery: string; raw: string; internal: boolean }
+  /**
+   * The keyword as to_tsquery text, and whether internal notes count. `numberOnly`: the keyword is a
+   * ticket number and only that ticket is asked for (one lookup in the unique index).
+   */
+  keyword?: { tsquery: string; raw: string; internal: boolean; numberOnly?: boolean }
   sort: SortField
   order: 'asc' | 'desc'
   limit: number
@@ -138,10 +141,12 @@ function filterConditions(r: ListRequest): SQL[] {
   if (f.updatedTo) where.push(sql`${tickets.updatedAt} < ${f.updatedTo}::timestamptz`)
   if (r.keyword) {
     const q = sql`to_tsquery('simple', ${r.keyword.tsquery})`
-    const byNumber = eq(tickets.number, r.keyword.raw.toUpperCase())
-    where.push(
-      r.keyword.internal ? or(sql`tsv_public @@ ${q}`, sql`tsv_internal @@ ${q}`, byNumber) : or(sql`tsv_public @@ ${q}`, byNumber),
-    )
+    const byNumber = eq(tickets.number, r.keyword.raw.trim().toUpperCase())
+    if (r.keyword.numberOnly) where.push(byNumber)
+    else
+      where.push(
+        r.keyword.internal ? or(sql`tsv_public @@ ${q}`, sql`tsv_internal @@ ${q}`, byNumber) : or(sql`tsv_public @@ ${q}`, byNumber),
+      )
   }
   return where.filter((w): w is SQL => w !== undefined)
 }
@@ -193,16 +198,21 @@ export const ticketRepository = {
   },
 
   async tabCounts(db: DbOrTx, tenantId: string, userId: string, scope: TicketScope) {
-    const n = (cond: SQL | undefined) => sql<number>`count(*) filter (where ${cond ?? sql`true`})::int`
+    // One count per tab, each narrow enough for its own index (assignee, queue, unassigned-open),
+    // rather than one pass over every open ticket (1.7 s at 1,000,000 tickets).
+    const n = (cond: SQL | undefined) =>
+      sql<number>`(select count(*)::int from ${tickets} where ${and(
+        eq(tickets.tenantId, tenantId),
+        inArray(tickets.status, openStatuses),
+        scopeCondition(scope),
+        cond,
+      )})`
     const [row] = await db
-      .select({
-        my: n(tabCondition('my', userId)),
-        unassigned: n(tabCondition('unassigned', userId)),
-        queue: n(tabCondition('queue', userId)),
-        watching: n(tabCondition('watching', userId)),
-      })
-      .from(tickets)
-      .where(and(eq(tickets.tenantId, tenantId), inArray(tickets.status, openStatuses), scopeCondition(scope)))
+      .execute<{ my: number; unassigned: number; queue: number; watching: number }>(
+        sql`select ${n(tabCondition('my', userId))} as my, ${n(tabCondition('unassigned', userId))} as unassigned,
+        ${n(tabCondition('queue', userId))} as queue, ${n(tabCondition('watching', userId))} as watching`,
+      )
+      .then((res) => (res as unknown as { rows: { my: number; unassigned: number; queue: number; watching: number }[] }).rows)
     return row ?? { my: 0, unassigned: 0, queue: 0, watching: 0 }
   },
 
