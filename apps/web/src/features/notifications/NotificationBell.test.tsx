@@ -10,6 +10,7 @@ import { createRealtimeClient } from '../../shared/realtime/client.ts'
 import { FakeSocket } from '../../shared/realtime/fake-socket.fixture.ts'
 import { RealtimeContext } from '../../shared/realtime/useRealtime.ts'
 import { NotificationBell } from './NotificationBell.tsx'
+import { stubBrowserApis } from '../../shared/testing/jsdom.ts'
 
 const userId = '0b8f7f52-8d0e-4a43-9a51-3f4b7d1c2a01'
 const ticketId = '5a6d1c0e-2b3f-4c5d-8e9f-0a1b2c3d4e5f'
@@ -105,25 +106,7 @@ beforeEach(() => {
   posts = []
   FakeSocket.created = []
   vi.stubGlobal('fetch', vi.fn(fakeFetch))
-  // browser APIs jsdom lacks (antd's popover measures itself)
-  vi.stubGlobal(
-    'ResizeObserver',
-    class {
-      observe() {}
-      unobserve() {}
-      disconnect() {}
-    },
-  )
-  vi.stubGlobal('matchMedia', (query: string) => ({
-    matches: false,
-    media: query,
-    onchange: null,
-    addEventListener() {},
-    removeEventListener() {},
-    addListener() {},
-    removeListener() {},
-    dispatchEvent: () => false,
-  }))
+  stubBrowserApis()
 })
 afterEach(() => {
   cleanup()

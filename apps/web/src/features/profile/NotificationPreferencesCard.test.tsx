@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { meKey } from '../../shared/auth/session.ts'
 import '../../shared/i18n/index.ts'
 import { NotificationPreferencesCard } from './NotificationPreferencesCard.tsx'
+import { stubBrowserApis } from '../../shared/testing/jsdom.ts'
 
 const me = (customer: boolean) => ({
   id: '0b8f7f52-8d0e-4a43-9a51-3f4b7d1c2a01',
@@ -67,25 +68,7 @@ function setup(customer = false) {
 beforeEach(() => {
   patches = []
   vi.stubGlobal('fetch', vi.fn(fakeFetch))
-  // browser APIs jsdom lacks (antd measures and watches the viewport)
-  vi.stubGlobal(
-    'ResizeObserver',
-    class {
-      observe() {}
-      unobserve() {}
-      disconnect() {}
-    },
-  )
-  vi.stubGlobal('matchMedia', (query: string) => ({
-    matches: false,
-    media: query,
-    onchange: null,
-    addEventListener() {},
-    removeEventListener() {},
-    addListener() {},
-    removeListener() {},
-    dispatchEvent: () => false,
-  }))
+  stubBrowserApis()
 })
 afterEach(() => {
   cleanup()
