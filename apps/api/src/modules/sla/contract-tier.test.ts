@@ -179,4 +179,41 @@ describe('service contracts changed after a ticket opened', () => {
     expect((await slaOf(done.id)).policy).toBe('高级服务')
     expect((await reselections(open.id)).map((r) => r.after.reason)).toEqual(['contract.updated', 'contract.updated', 'contract.deleted'])
   })
+
+  it('a contract that lapses or begins overnight moves the open tickets of its devices with the daily job', async () => {
+    await at('2026-10-19T09:00:00')
+    const ending = await ok<{ id: string }>(
+      w.admin.post('/api/devices', { serialNumber: 'SN-CT-4', productId, customerId: w.customerB }),
+      201,
+    )
+    const starting = await ok<{ id: string }>(
+      w.admin.post('/api/devices', { serialNumber: 'SN-CT-5', productId, customerId: w.customerB }),
+      201,
+    )
+    await ok(w.admin.post('/api/contracts', contract(ending.id, { code: 'HT-CT-4', endsOn: '2026-10-19' })), 201)
+    await ok(w.admin.post('/api/contracts', contract(starting.id, { code: 'HT-CT-5', startsOn: '2026-10-20' })), 201)
+    const lapsing = await newTicket(w, { customerId: w.customerB, deviceId: ending.id, priority: 'P2' })
+    const beginning = await newTicket(w, { customerId: w.customerB, deviceId: starting.id, priority: 'P2' })
+    await deliver()
+    expect((await slaOf(lapsing.id)).policy).toBe('高级服务')
+    expect((await slaOf(beginning.id)).policy).toBe('基础服务')
+
+    const job = rt.modules.jobs.find((j) => j.name === 'sla.contractPeriods')
+    expect(job?.cron).toBe('5 0 * * *')
+    // Still the contracts' last and eve day: nothing moves.
+    await at('2026-10-19T23:59:00')
+    await job!.handler({})
+    expect((await slaOf(lapsing.id)).policy).toBe('高级服务')
+    // Five past midnight: one contract is over, the other has begun.
+    await at('2026-10-20T00:05:00')
+    await job!.handler({})
+    expect((await slaOf(lapsing.id)).policy).toBe('基础服务')
+    expect((await slaOf(beginning.id)).policy).toBe('高级服务')
+    const trail = await reselections(lapsing.id)
+    expect(trail.at(-1)).toMatchObject({ actor_type: 'system', actor_id: null, after: { reason: 'contract.period', contractTier: null } })
+    // Run again (a retried job): nothing more is recorded.
+    await job!.handler({})
+    expect(await reselections(lapsing.id)).toHaveLength(trail.length)
+    expect((await reselections(beginning.id)).map((r) => r.after.reason)).toEqual(['contract.period'])
+  })
 })

@@ -24,6 +24,8 @@ export type { TicketSlaService } from './ticket-sla.service.ts'
 
 export const RECOMPUTE_CALENDAR_JOB = 'sla.recomputeCalendar'
 export const RECOMPUTE_POLICY_JOB = 'sla.recomputePolicy'
+/** Daily: contracts that began or lapsed overnight move their devices' open tickets (no event marks a date). */
+export const CONTRACT_PERIODS_JOB = 'sla.contractPeriods'
 /** Up to this many clocks / tickets are recomputed right after the change; more go to a job. */
 const INLINE_LIMIT = 1000
 
@@ -133,6 +135,18 @@ export function createSlaModule(deps: ModuleDeps, opts: SlaModuleOptions = {}) {
         await tickets.recomputePolicy(str(data.tenantId, 'tenantId'), str(data.policyId, 'policyId'))
       },
     },
+    ...(opts.contractTier
+      ? [
+          {
+            name: CONTRACT_PERIODS_JOB,
+            // 00:05 in Asia/Shanghai, when yesterday's last contract day is over
+            cron: '5 0 * * *',
+            async handler() {
+              await tickets.recheckContractPeriods()
+            },
+          } satisfies JobDefinition,
+        ]
+      : []),
   ]
 
   return {

@@ -205,6 +205,13 @@ export const ticketRepository = {
   findMany: (db: DbOrTx, ids: string[]) =>
     ids.length ? db.select().from(slaTickets).where(inArray(slaTickets.ticketId, ids)) : Promise.resolve([]),
   byPolicy: (db: DbOrTx, policyId: string) => db.select().from(slaTickets).where(eq(slaTickets.policyId, policyId)),
+  /** Every unfinished ticket on a device (the daily contract-period check), in a stable order. */
+  openOnAnyDevice: (db: DbOrTx) =>
+    db
+      .select()
+      .from(slaTickets)
+      .where(and(sql`${slaTickets.deviceId} is not null`, sql`${slaTickets.status} not in ('resolved', 'closed', 'cancelled')`))
+      .orderBy(asc(slaTickets.ticketId)),
   /** Unfinished tickets on a device of the customer (or on one of `deviceIds`), locked, in a stable order. */
   openOnDevicesOf: (db: DbOrTx, customerId: string, deviceIds: string[]) =>
     db

@@ -150,6 +150,33 @@ export function createTicketSlaService({ database, clock, realtime, log, calenda
       await afterCommit(event.tenantId, touched)
     },
 
+    /**
+     * Contracts begin and end on dates without an event: once a day, every unfinished ticket on a
+     * device has its contract tier read again, and moves policy when a contract began or lapsed
+     * (recorded like a contract change, reason `contract.period`). Returns how many tickets moved.
+     */
+    async recheckContractPeriods(): Promise<number> {
+      const tenants = await database.query<{ tenant_id: string }>(
+        `select distinct tenant_id from sla_tickets where device_id is not null and status not in ('resolved', 'closed', 'cancelled')`,
+      )
+      const cause = { event: 'contract.period', contractId: null, actorId: null }
+      let moved = 0
+      for (const { tenant_id: tenantId } of tenants) {
+        const now = clock.now()
+        const touched = await database.withTenant(tenantId, async (tx): Promise<ClockRow[]> => {
+          const out: ClockRow[] = []
+          for (const t of await ticketRepository.openOnAnyDevice(tx)) {
+            const clocks = await ticketClocks.contractChanged(tx, t, cause, now)
+            if (clocks.length) moved++
+            out.push(...clocks)
+          }
+          return out
+        })
+        await afterCommit(tenantId, touched)
+      }
+      return moved
+    },
+
     async forTicket(ctx: RequestContext, ticketId: string): Promise<TicketSla> {
       const [one] = await this.forTickets(ctx, [ticketId])
       if (!one) throw new NotFoundError('ticket SLA', ticketId)
