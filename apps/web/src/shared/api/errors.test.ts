@@ -52,6 +52,15 @@ describe('API errors in the user language', () => {
     ])
   })
 
+  it("puts an issue named after a field called body on that field (a service's 'body', the schema's 'body.body')", () => {
+    for (const path of ['body', 'body.body']) {
+      const { form, set } = recordingForm()
+      const e = new ApiRequestError(422, { code: 'invalid_input', message: `${path}: unknown variable`, issues: [{ path, message: 'x' }] })
+      expect(applyFieldErrors(t, form, e, ['name', 'body'])).toBe(true)
+      expect(set.map((f) => f.name)).toEqual(['body'])
+    }
+  })
+
   it('uses the specific message for a taken email and reports when no field matched', () => {
     const { form, set } = recordingForm()
     const taken = new ApiRequestError(409, { code: 'email_taken', message: 'x', issues: [{ path: 'email', message: 'is already used' }] })

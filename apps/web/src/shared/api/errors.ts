@@ -17,10 +17,13 @@ export function errorMessage(t: TFunction, e: unknown): string {
   return t('errors.withDetail', { message: e.message })
 }
 
-/** `body.email` or `email` → `['email']`; `body.roles.0` → `['roles', 0]`. */
+/**
+ * `body.email` or `email` → `['email']`; `body.roles.0` → `['roles', 0]`. A bare `body` is a field
+ * of that name (a macro's or a message's text), as the services name it.
+ */
 function fieldPath(path: string): (string | number)[] {
   const parts = path.split('.').filter(Boolean)
-  if (parts[0] === 'body' || parts[0] === 'querystring') parts.shift()
+  if (parts.length > 1 && (parts[0] === 'body' || parts[0] === 'querystring')) parts.shift()
   return parts.map((p) => (/^\d+$/.test(p) ? Number(p) : p))
 }
 
