@@ -19,6 +19,9 @@ export async function startSmtpSink(dir: string): Promise<SmtpSink> {
     authOptional: true,
     // plain SMTP on loopback: no certificate to trust, nodemailer sends without upgrading
     disabledCommands: ['STARTTLS'],
+    // no reverse DNS of 127.0.0.1 per connection: smtp-server asks the DNS server itself (not
+    // /etc/hosts), which here took seconds per mail and held every notification behind it
+    disableReverseLookup: true,
     logger: false,
     onData(stream, session, callback) {
       const chunks: Buffer[] = []

@@ -292,9 +292,11 @@ export function createDispatcher(deps: ModuleDeps, tickets: () => TicketReader |
       }
     })
 
-    // after commit: the bell rings, and the new messages go out without waiting for the sweep
+    // after commit: the bell rings, and the new messages go out without waiting for the sweep; a
+    // one-time code goes ahead of queued notifications (someone is waiting on the sign-in page)
     await pushUnread(e.tenantId, created.inApp, 'notification.created')
-    if (created.due.length) await jobs.send(DELIVER_JOB, { ids: created.due }).catch(() => undefined)
+    const urgent = e.type === 'notification.otp_requested' ? { priority: 10 } : {}
+    if (created.due.length) await jobs.send(DELIVER_JOB, { ids: created.due }, urgent).catch(() => undefined)
     for (const d of created.later)
       await jobs
         .send(DELIVER_JOB, { ids: [d.id] }, { startAfter: d.nextAttemptAt!, singletonKey: `delivery:${d.id}` })

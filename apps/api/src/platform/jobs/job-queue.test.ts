@@ -105,6 +105,19 @@ describe('job queue', () => {
     expect(await queue.drain()).toBe(1)
   })
 
+  it('runs a higher-priority job before jobs queued earlier', async () => {
+    const before = runs(echo).length
+    await queue.send(echo, { p: 'bulk 1' })
+    await queue.send(echo, { p: 'bulk 2' })
+    await queue.send(echo, { p: 'one-time code' }, { priority: 10 })
+    expect(await queue.drain()).toBe(3)
+    expect(
+      runs(echo)
+        .slice(before)
+        .map((r) => r.data.p),
+    ).toEqual(['one-time code', 'bulk 1', 'bulk 2'])
+  })
+
   it('queues a batch in one go; a dedupe key already sent, in the batch or before, is one job', async () => {
     const at = new Date(clock.now().getTime() + 120_000)
     await queue.sendBatch(echo, [

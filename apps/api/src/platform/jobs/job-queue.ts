@@ -172,7 +172,10 @@ export function createJobQueue(opts: JobQueueOptions): JobQueue {
         let progressed = 0
         for (const d of definitions.values()) {
           await promoteDue(b, d.name)
-          for (const job of await b.fetch<Record<string, unknown>>(d.name, { batchSize: 20, includeMetadata: true })) {
+          const fetched = await b.fetch<Record<string, unknown>>(d.name, { batchSize: 20, includeMetadata: true })
+          // in the order a worker takes them one by one: priority first, then age
+          fetched.sort((x, y) => y.priority - x.priority || x.createdOn.getTime() - y.createdOn.getTime())
+          for (const job of fetched) {
             progressed++
             try {
               await run(d, job)
@@ -193,7 +196,7 @@ export function createJobQueue(opts: JobQueueOptions): JobQueue {
       const b = await ready()
       if (!definitions.has(name)) throw new Error(`No job "${name}" is declared`)
       const startAfter = typeof o.startAfter === 'number' ? new Date(clock.now().getTime() + o.startAfter * 1000) : o.startAfter
-      const options = { ...(startAfter ? { startAfter } : {}) }
+      const options = { ...(startAfter ? { startAfter } : {}), ...(o.priority ? { priority: o.priority } : {}) }
       if (!o.singletonKey) return b.send(name, data, o.tx ? { ...options, db: inTx(o.tx) } : options)
       const key = o.singletonKey
       // pg-boss keys singletons per queue policy; ours is per key on a standard queue, so check and

@@ -20,6 +20,8 @@ export interface SendOptions {
   startAfter?: Date | number
   /** At most one queued job per key (e.g. one SLA timer per ticket and target). */
   singletonKey?: string
+  /** Higher runs first among the queue's due jobs (default 0): a message someone stands waiting for, like a one-time code. */
+  priority?: number
   /**
    * Queue the job in this transaction: it exists only if the transaction commits. On the embedded
    * database, a send from inside a transaction must pass it (its single connection would otherwise
