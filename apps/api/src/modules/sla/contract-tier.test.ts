@@ -4,9 +4,9 @@
 // twice here — and the ticket's SLA state and audit trail are read back.
 import type { TicketSla } from '@aftercare/contracts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { DeliveredEvent } from '../../platform/events/types.ts'
 import { signIn } from '../../test/factories.ts'
 import { createTestRuntime, type TestRuntime } from '../../test/harness.ts'
+import { deliveredEvents } from '../notifications/notifications.fixture.ts'
 import { buildTicketWorld, newTicket, ok, type TicketWorld } from '../tickets/tickets.fixtures.ts'
 
 let rt: TestRuntime
@@ -34,33 +34,10 @@ async function at(local: string) {
 
 /** Hands every ticket and contract event of the tenant to the SLA listeners, twice (at-least-once delivery). */
 async function deliver() {
-  const found = await rt.database.query<{
-    id: string
-    tenant_id: string
-    type: string
-    aggregate_type: string | null
-    aggregate_id: string | null
-    payload: Record<string, unknown>
-    actor_id: string | null
-    created_at: Date
-  }>(`select * from outbox where tenant_id = $1 and (type like 'ticket.%' or type like 'contract.%') order by created_at, id`, [
-    w.tenant.id,
-  ])
+  const events = await deliveredEvents(rt, `tenant_id = $1 and (type like 'ticket.%' or type like 'contract.%')`, [w.tenant.id])
   const listeners = rt.modules.listeners.filter((l) => l.name.startsWith('sla.'))
   for (let round = 0; round < 2; round++)
-    for (const r of found) {
-      const e: DeliveredEvent = {
-        id: r.id,
-        tenantId: r.tenant_id,
-        type: r.type,
-        aggregateType: r.aggregate_type,
-        aggregateId: r.aggregate_id,
-        payload: r.payload,
-        actorId: r.actor_id,
-        createdAt: new Date(r.created_at),
-      }
-      for (const l of listeners) if (l.events === '*' || l.events.includes(e.type)) await l.handle(e)
-    }
+    for (const e of events) for (const l of listeners) if (l.events === '*' || l.events.includes(e.type)) await l.handle(e)
 }
 
 async function slaOf(ticketId: string) {
