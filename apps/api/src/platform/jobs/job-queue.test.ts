@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto'
 import { sql } from 'drizzle-orm'
 import pino from 'pino'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { manualClock, systemClock } from '../clock.ts'
 import type { Database } from '../db/index.ts'
 import { openTestDatabase } from '../../test/harness.ts'
@@ -254,5 +254,45 @@ describe('job worker on the system clock', () => {
     await queue.send(name, { visit: 'v-1' })
     expect(await handled).toEqual({ visit: 'v-1' })
     expect(Date.now() - sentAt).toBeLessThan(10_000)
+  })
+})
+
+describe('job worker with a backlog', () => {
+  let database: Database
+  let queue: JobQueue | undefined
+
+  beforeAll(async () => {
+    database = await openTestDatabase()
+  })
+  afterAll(async () => {
+    await queue?.stop()
+    await database?.close()
+  })
+
+  it('works through jobs queued before it started without waiting a poll between them; a failing one holds back no other', async () => {
+    const name = `${ns}.backlog`
+    const done: number[] = []
+    const attempts: number[] = []
+    // A 30 s poll: only working the queued jobs back to back finishes them within the wait below.
+    queue = createJobQueue({ database, clock: systemClock, log, pollingIntervalSeconds: 30 })
+    await queue.start(
+      [
+        {
+          name,
+          handler: async (data) => {
+            attempts.push(data.n as number)
+            if (data.n === 3) throw new Error('job 3 fails')
+            done.push(data.n as number)
+          },
+        },
+      ],
+      { worker: true },
+    )
+    // queued while no worker listens, so no notification wakes one up
+    for (let n = 0; n < 25; n++) await queue.send(name, { n })
+    await queue.work()
+    await vi.waitFor(() => expect(done).toHaveLength(24), { timeout: 15_000, interval: 100 })
+    expect(done.sort((a, b) => a - b)).toEqual([...Array(25).keys()].filter((n) => n !== 3))
+    expect(attempts.filter((n) => n === 3)).toHaveLength(1)
   })
 })
