@@ -76,19 +76,20 @@ export default defineConfig({
   },
   webServer: {
     // The shell outlives the server's graceful SIGTERM shutdown and then removes the data dir.
-    command: `trap '' TERM INT; node --import tsx apps/api/src/main.ts; rm -rf "$DATA_DIR"`,
+    // Its log goes to test-results/e2e-server.log (E2E_LOG_LEVEL, default warn) for a failed run's post-mortem.
+    command: `mkdir -p test-results; trap '' TERM INT; node --import tsx apps/api/src/main.ts > test-results/e2e-server.log; rm -rf "$DATA_DIR"`,
     gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
     cwd: root,
     url: `${baseURL}/readyz`,
     reuseExistingServer: false,
     timeout: 120_000,
-    stdout: 'ignore',
+    stdout: 'ignore', // (the command writes it to the log file)
     stderr: 'pipe',
     env: {
       PORT: process.env.E2E_PORT,
       HOST: '127.0.0.1',
       DATA_DIR: process.env.E2E_DATA_DIR,
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
       // A few demo tickets are enough here; 200 keep the embedded worker busy for minutes after start.
       SEED_DEMO_TICKETS: '20',
       // Every test signs in several times from 127.0.0.1.
