@@ -21,7 +21,8 @@ async function signIn(role: Role, email: string) {
 }
 
 beforeAll(async () => {
-  rt = await createTestRuntime({ config: { LOGIN_RATE_LIMIT_PER_MINUTE: '100000' } })
+  // the demo's users are what matters here, not its 200 tickets
+  rt = await createTestRuntime({ config: { LOGIN_RATE_LIMIT_PER_MINUTE: '100000', SEED_DEMO_TICKETS: '5' } })
   const seeded = await seedDemo(rt)
   // roles the demo has no user for (agent_l3) get one here
   for (const role of Role.options) {

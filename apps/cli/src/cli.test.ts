@@ -14,7 +14,8 @@ const bin = new URL('../bin/aftercare.js', import.meta.url).pathname
 async function aftercare(args: string[], env: Record<string, string> = {}) {
   try {
     const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
-      env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: '', ...env },
+      // a demo with a few tickets: seeding the usual 200 costs seconds per run and proves nothing more here
+      env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: '', SEED_DEMO_TICKETS: '5', ...env },
       timeout: 60_000,
     })
     return { code: 0, stdout, stderr }
@@ -37,7 +38,10 @@ describe('admin commands on the embedded database', { timeout: 180_000 }, () => 
     expect(seeded.stdout).toMatch(/admin@demo\.aftercare\.local/)
     expect((await aftercare(['seed'], env)).stdout).toMatch(/already exists; nothing changed/)
 
-    const tenant = await aftercare(['tenant', 'create', '--slug', 'acme', '--name', '艾克米', '--admin-email', 'boss@acme.cn', '--admin-password', 'Long-enough-pass'], env)
+    const tenant = await aftercare(
+      ['tenant', 'create', '--slug', 'acme', '--name', '艾克米', '--admin-email', 'boss@acme.cn', '--admin-password', 'Long-enough-pass'],
+      env,
+    )
     expect(tenant.stdout).toMatch(/Tenant acme created/)
     expect(tenant.stdout).toMatch(/Administrator boss@acme\.cn created/)
 
@@ -45,14 +49,36 @@ describe('admin commands on the embedded database', { timeout: 180_000 }, () => 
     expect(dup.code).not.toBe(0)
     expect(dup.stderr).toMatch(/already exists/)
 
-    const badRole = await aftercare(['create-user', '--tenant', 'acme', '--email', 'a@acme.cn', '--name', '张三', '--role', 'wizard', '--password', 'Long-enough-pass'], env)
+    const badRole = await aftercare(
+      ['create-user', '--tenant', 'acme', '--email', 'a@acme.cn', '--name', '张三', '--role', 'wizard', '--password', 'Long-enough-pass'],
+      env,
+    )
     expect(badRole.code).not.toBe(0)
     expect(badRole.stderr).toMatch(/Unknown role "wizard"/)
 
-    const shortPw = await aftercare(['create-user', '--tenant', 'acme', '--email', 'a@acme.cn', '--name', '张三', '--role', 'agent_l1', '--password', 'short'], env)
+    const shortPw = await aftercare(
+      ['create-user', '--tenant', 'acme', '--email', 'a@acme.cn', '--name', '张三', '--role', 'agent_l1', '--password', 'short'],
+      env,
+    )
     expect(shortPw.stderr).toMatch(/password/)
 
-    const ok = await aftercare(['create-user', '--tenant', 'acme', '--email', 'a@acme.cn', '--name', '张三', '--role', 'agent_l1', 'supervisor', '--password', 'Long-enough-pass'], env)
+    const ok = await aftercare(
+      [
+        'create-user',
+        '--tenant',
+        'acme',
+        '--email',
+        'a@acme.cn',
+        '--name',
+        '张三',
+        '--role',
+        'agent_l1',
+        'supervisor',
+        '--password',
+        'Long-enough-pass',
+      ],
+      env,
+    )
     expect(ok.stdout).toMatch(/User a@acme\.cn created in acme with roles agent_l1, supervisor/)
   })
 
@@ -84,7 +110,7 @@ describe('login and whoami against a running server', { timeout: 120_000 }, () =
   const config = join(mkdtempSync(join(tmpdir(), 'aftercare-cli-home-')), 'credentials.json')
 
   beforeAll(async () => {
-    rt = await createTestRuntime({ config: { LOGIN_RATE_LIMIT_PER_MINUTE: '1000' } })
+    rt = await createTestRuntime({ config: { LOGIN_RATE_LIMIT_PER_MINUTE: '1000', SEED_DEMO_TICKETS: '5' } })
     await seedDemoTenant(rt.modules)
     await rt.app.listen({ port: 0, host: '127.0.0.1' })
     const address = rt.app.server.address()
@@ -94,11 +120,17 @@ describe('login and whoami against a running server', { timeout: 120_000 }, () =
 
   it('stores a token on login, answers whoami with it, and revokes it on logout', async () => {
     const env = { AFTERCARE_CONFIG: config }
-    const wrong = await aftercare(['login', '--url', url, '--email', 'admin@demo.aftercare.local', '--password', 'wrong-password', '--tenant', 'demo'], env)
+    const wrong = await aftercare(
+      ['login', '--url', url, '--email', 'admin@demo.aftercare.local', '--password', 'wrong-password', '--tenant', 'demo'],
+      env,
+    )
     expect(wrong.code).not.toBe(0)
     expect(wrong.stderr).toMatch(/Login failed/)
 
-    const login = await aftercare(['login', '--url', url, '--email', 'admin@demo.aftercare.local', '--password', 'Aftercare#2026', '--tenant', 'demo'], env)
+    const login = await aftercare(
+      ['login', '--url', url, '--email', 'admin@demo.aftercare.local', '--password', 'Aftercare#2026', '--tenant', 'demo'],
+      env,
+    )
     expect(login.stdout).toMatch(/Logged in to .* as 管理员 王敏/)
     expect((statSync(config).mode & 0o777).toString(8)).toBe('600')
     const stored = JSON.parse(readFileSync(config, 'utf8')) as { token: string }

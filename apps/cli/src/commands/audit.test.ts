@@ -14,7 +14,8 @@ const bin = new URL('../../bin/aftercare.js', import.meta.url).pathname
 async function aftercare(args: string[], env: Record<string, string>) {
   try {
     const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
-      env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: '', ...env },
+      // a demo with a few tickets (their audit entries are what gets sealed and verified)
+      env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: '', SEED_DEMO_TICKETS: '5', ...env },
       timeout: 180_000,
     })
     return { code: 0, stdout, stderr }
