@@ -43,6 +43,8 @@ if (!process.env.E2E_SMTP_PORT) {
 export default defineConfig({
   testDir: '.',
   testMatch: '*.spec.ts',
+  // Runs once the server is up: the SLA test's policy and the ticket whose breach it reads.
+  globalSetup: join(root, 'e2e/sla-fixtures.ts'),
   outputDir: join(root, 'test-results/e2e'),
   // Several tests sign in three users (argon2id) and drive two browser contexts.
   timeout: 120_000,
