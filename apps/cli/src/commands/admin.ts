@@ -1,7 +1,5 @@
 import { Role } from '@aftercare/contracts'
-import { seedDemoTenant } from '@aftercare/api/demo'
 import { migrate } from '@aftercare/api/platform/db/index'
-import { formatDemoLogins } from '@aftercare/api/seed'
 import type { Command } from 'commander'
 import { withDatabase, withModules } from '../shared/runtime.ts'
 
@@ -25,6 +23,8 @@ export function registerAdminCommands(program: Command) {
     .description('Create the demo tenant with one user per role and a few customers (does nothing when it exists)')
     .action(async () => {
       await withModules(async (rt) => {
+        const { seedDemoTenant } = await import('@aftercare/api/demo')
+        const { formatDemoLogins } = await import('@aftercare/api/seed')
         const demo = await seedDemoTenant(rt.modules)
         console.log(demo.created ? 'Demo tenant created.' : 'The demo tenant already exists; nothing changed.')
         console.log(formatDemoLogins(demo))
