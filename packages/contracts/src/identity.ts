@@ -64,8 +64,9 @@ export const Email = z
     return `${s.slice(0, at)}@${s.slice(at + 1).toLowerCase()}`
   })
 
-/** 10–128 characters; long passphrases welcome (ASVS 6.2). */
-export const NewPassword = z.string().min(10).max(128)
+/** Bounds of a new password: long passphrases welcome (ASVS 6.2). */
+export const NEW_PASSWORD_LENGTH = { min: 10, max: 128 } as const
+export const NewPassword = z.string().min(NEW_PASSWORD_LENGTH.min).max(NEW_PASSWORD_LENGTH.max)
 
 export const LoginBody = z.object({
   email: z.string().trim().min(1).max(254),

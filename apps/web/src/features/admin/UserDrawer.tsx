@@ -11,6 +11,7 @@ import { applyFieldErrors, errorMessage } from '../../shared/api/errors.ts'
 import { localeOptions } from '../../shared/i18n/index.ts'
 import { date, dateTime } from '../../shared/format.ts'
 import { useTeams } from './admin.queries.ts'
+import { newPasswordRules } from '../../shared/ui/passwordRules.ts'
 
 type Mode = { mode: 'create' } | { mode: 'edit'; id: string }
 
@@ -245,10 +246,7 @@ export function UserDrawer({ mode, onClose, onSaved }: { mode: Mode; onClose: ()
               name="password"
               label={t('users.initialPassword')}
               extra={t('validation.passwordRule')}
-              rules={[
-                { required: true, message: t('validation.required') },
-                { min: 10, max: 128, message: t('validation.passwordRule') },
-              ]}
+              rules={newPasswordRules(t)}
             >
               <Input.Password autoComplete="new-password" data-testid="user-password" />
             </Form.Item>

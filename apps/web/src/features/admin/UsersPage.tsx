@@ -13,6 +13,7 @@ import { dateTime } from '../../shared/format.ts'
 import { emptyText, FilterSelect, ListPage, LoadMore, useListFilters } from '../../shared/ui/ListPage.tsx'
 import { useTeams, usersKey } from './admin.queries.ts'
 import { UserDrawer } from './UserDrawer.tsx'
+import { newPasswordRules } from '../../shared/ui/passwordRules.ts'
 
 interface Filters {
   q?: string
@@ -54,10 +55,7 @@ function ResetPasswordModal({ user, onClose }: { user: User | null; onClose: () 
           name="password"
           label={t('profile.newPassword')}
           extra={t('validation.passwordRule')}
-          rules={[
-            { required: true, message: t('validation.required') },
-            { min: 10, max: 128, message: t('validation.passwordRule') },
-          ]}
+          rules={newPasswordRules(t)}
         >
           <Input.Password autoComplete="new-password" />
         </Form.Item>

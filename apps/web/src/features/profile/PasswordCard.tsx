@@ -4,6 +4,7 @@ import { App, Button, Card, Checkbox, Form, Input } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { api } from '../../shared/api/client.ts'
 import { applyFieldErrors, errorMessage } from '../../shared/api/errors.ts'
+import { newPasswordRules } from '../../shared/ui/passwordRules.ts'
 
 interface Values {
   currentPassword: string
@@ -50,10 +51,7 @@ export function PasswordCard() {
           name="newPassword"
           label={t('profile.newPassword')}
           extra={t('validation.passwordRule')}
-          rules={[
-            { required: true, message: t('validation.required') },
-            { min: 10, max: 128, message: t('validation.passwordRule') },
-          ]}
+          rules={newPasswordRules(t)}
         >
           <Input.Password autoComplete="new-password" />
         </Form.Item>
