@@ -94,9 +94,13 @@ test('an admin previews a template, subscribes a webhook and previews an inbound
     .getByTestId('inbound-edit')
     .click()
   await page.getByTestId('inbound-map-description').fill('')
-  await page.getByTestId('inbound-path-description').click()
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: 'order.remark' }).click()
-  await expect(page.getByTestId('inbound-map-description')).toHaveValue('{{order.remark}}')
+  // pick the path from the field's dropdown; retried while the dropdown animates (a click on an
+  // option still moving in can miss)
+  await expect(async () => {
+    if (!(await page.locator('.ant-select-dropdown:visible').count())) await page.getByTestId('inbound-path-description').click()
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: 'order.remark' }).click({ timeout: 2000 })
+    await expect(page.getByTestId('inbound-map-description')).toHaveValue('{{order.remark}}', { timeout: 1000 })
+  }).toPass({ timeout: 20_000 })
   await page.getByTestId('inbound-test').click()
   await expect(page.getByTestId('inbound-draft-subject')).toHaveText('订单 TM20260506001')
   await expect(page.getByTestId('inbound-draft-description')).toHaveText('屏幕不亮')
