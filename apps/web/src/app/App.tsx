@@ -1,4 +1,5 @@
-// Providers around the router: query cache, antd theme and locale (following i18next).
+// Providers around the router: query cache, antd theme (no animations for users who asked their system
+// for reduced motion) and locale (following i18next).
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { App as AntApp, ConfigProvider } from 'antd'
 import enUS from 'antd/locale/en_US'
@@ -8,6 +9,7 @@ import { useTranslation } from 'react-i18next'
 import { RouterProvider } from 'react-router'
 import { ApiRequestError, onSessionLost } from '../shared/api/client.ts'
 import { meKey } from '../shared/auth/session.ts'
+import { useReducedMotion } from '../shared/ui/useReducedMotion.ts'
 import { router } from './router.tsx'
 
 function makeQueryClient() {
@@ -26,6 +28,7 @@ function makeQueryClient() {
 export function App() {
   const [client] = useState(makeQueryClient)
   const { i18n } = useTranslation()
+  const reducedMotion = useReducedMotion()
   useEffect(() => {
     onSessionLost(() => {
       client.clear()
@@ -34,7 +37,10 @@ export function App() {
   }, [client])
   return (
     <QueryClientProvider client={client}>
-      <ConfigProvider locale={i18n.language === 'en-US' ? enUS : zhCN} theme={{ token: { colorPrimary: '#1668dc', borderRadius: 6 } }}>
+      <ConfigProvider
+        locale={i18n.language === 'en-US' ? enUS : zhCN}
+        theme={{ token: { colorPrimary: '#1668dc', borderRadius: 6, motion: !reducedMotion } }}
+      >
         <AntApp>
           <RouterProvider router={router} />
         </AntApp>
