@@ -3,9 +3,9 @@
 // SLA state, warnings, breaches, escalation requests and compensation are read back over HTTP.
 import type { SlaCalendar, TicketSla } from '@aftercare/contracts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { DeliveredEvent } from '../../platform/events/types.ts'
 import { buildTenant, loginAs, signIn, type Client } from '../../test/factories.ts'
 import { createTestRuntime, type TestRuntime } from '../../test/harness.ts'
+import { deliveredEvents } from '../notifications/notifications.fixture.ts'
 import { buildTicketWorld, newTicket, ok, type TicketWorld } from '../tickets/tickets.fixtures.ts'
 
 let rt: TestRuntime
@@ -32,29 +32,9 @@ async function at(local: string) {
 
 /** Hands every ticket event of the tenant to the SLA listener (again: delivery is at least once). */
 async function deliver(opts: { only?: (type: string) => boolean } = {}) {
-  const rows = await rt.database.query<{
-    id: string
-    tenant_id: string
-    type: string
-    aggregate_type: string | null
-    aggregate_id: string | null
-    payload: Record<string, unknown>
-    actor_id: string | null
-    created_at: Date
-  }>(`select * from outbox where tenant_id = $1 and type like 'ticket.%' order by created_at, id`, [w.tenant.id])
   const listener = rt.modules.listeners.find((l) => l.name === 'sla.ticket-clocks')!
-  for (const r of rows) {
-    if (opts.only && !opts.only(r.type)) continue
-    const e: DeliveredEvent = {
-      id: r.id,
-      tenantId: r.tenant_id,
-      type: r.type,
-      aggregateType: r.aggregate_type,
-      aggregateId: r.aggregate_id,
-      payload: r.payload,
-      actorId: r.actor_id,
-      createdAt: new Date(r.created_at),
-    }
+  for (const e of await deliveredEvents(rt, `tenant_id = $1 and type like 'ticket.%'`, [w.tenant.id])) {
+    if (opts.only && !opts.only(e.type)) continue
     if (listener.events === '*' || listener.events.includes(e.type)) await listener.handle(e)
   }
 }
