@@ -1,11 +1,11 @@
 // The SLA browser test's setup, run once by the Playwright global setup before any test: a ticket
 // type of its own whose policy (7×24 calendar, warned at 1 %) gives P1 a one-minute first response
-// and P2 ten minutes (warned after 6 s, then at risk for minutes however slow the machine), the
-// supervisor's wish for breach emails, and a P1 ticket whose breach falls while the other tests run
+// and P2 ten minutes (warned after 6 s, then at risk for minutes however slow the machine), a
+// supervisor who wants breach emails, and a P1 ticket whose breach falls while the other tests run
 // (so the breach test reads a breach that already happened instead of waiting a minute for one).
 import type { FullConfig } from '@playwright/test'
 import { apiAs, type Api } from './portal-fixtures.ts'
-import { demo } from './helpers.ts'
+import { DEMO_PASSWORD } from './helpers.ts'
 
 export interface TicketRef {
   id: string
@@ -17,6 +17,9 @@ export interface SlaSetup {
   typeId: string
   customerId: string
   policyName: string
+  /** A supervisor of this test's own, told of breaches only (in the bell and by email). */
+  supervisorEmail: string
+  supervisorId: string
   /** Created during the global setup: breached a minute later. */
   breachTicket: TicketRef
 }
@@ -61,10 +64,19 @@ export default async function globalSetup(config: FullConfig) {
   const customers = await admin.get<{ items: { id: string }[] }>('/api/customers?limit=1')
   const customerId =
     customers.items[0]?.id ?? (await admin.send<{ id: string }>('POST', '/api/customers', { name: `冷链物流 ${stamp}`, tier: 'gold' })).id
-  // The supervisor wants SLA breaches in the bell and by email, at any hour, and nothing else (their
-  // own preferences, as the profile page saves them): the bell lists the latest 20, and the breach must
-  // still be among them when the breach test runs minutes later, however many tickets the tests open.
-  const supervisor = await apiAs(baseURL, demo.supervisor)
+  // A supervisor of the SLA test's own (Chinese interface; other tests change the demo users' settings,
+  // the language among them) who wants SLA breaches in the bell and by email, at any hour, and nothing
+  // else (their own preferences, as the profile page saves them): the bell lists the latest 20, and the
+  // breach must still be among them when the breach test runs minutes later.
+  const supervisorEmail = `sla-supervisor-${stamp}@example.com`
+  const supervisorUser = await admin.send<{ id: string }>('POST', '/api/users', {
+    email: supervisorEmail,
+    name: `值班主管 ${stamp}`,
+    password: DEMO_PASSWORD,
+    roles: ['supervisor'],
+    locale: 'zh-CN',
+  })
+  const supervisor = await apiAs(baseURL, supervisorEmail)
   const nothing = ['ticket.created', 'ticket.assigned', 'ticket.mentioned', 'ticket.message_added', 'ticket.status_changed', 'sla.warning']
   await supervisor.send('PATCH', '/api/notifications/preferences', {
     events: { ...Object.fromEntries(nothing.map((e) => [e, []])), 'sla.breached': ['in_app', 'email'] },
@@ -73,7 +85,7 @@ export default async function globalSetup(config: FullConfig) {
   await supervisor.close()
   const breachTicket = await createSlaTicket(admin, { typeId: type.id, customerId }, 'P1', `${stamp} 超时`)
   await admin.close()
-  const setup: SlaSetup = { typeId: type.id, customerId, policyName, breachTicket }
+  const setup: SlaSetup = { typeId: type.id, customerId, policyName, supervisorEmail, supervisorId: supervisorUser.id, breachTicket }
   // the workers inherit the runner's environment
   process.env[ENV] = JSON.stringify(setup)
 }

@@ -4,13 +4,13 @@
 // ticket shows its countdown badge in the ticket list and on its page, and the supervisor finds it on the
 // at-risk page once warned.
 // The setup's ticket has breached meanwhile (or does within a minute when this file runs alone): the
-// supervisor's bell shows the SLA notification, and the breach email (on in the supervisor's
+// bell of the test's supervisor shows the SLA notification, and the breach email (on in their
 // preferences) reaches the local SMTP sink the e2e config points the server at.
 import { expect, test, type Page } from '@playwright/test'
 import { receivedMails } from './smtp-sink.ts'
 import { apiAs, type Api } from './portal-fixtures.ts'
 import { createSlaTicket, slaSetup, type TicketRef } from './sla-fixtures.ts'
-import { demo, login } from './helpers.ts'
+import { login } from './helpers.ts'
 
 let admin: Api
 
@@ -27,7 +27,7 @@ const atRiskRow = (page: Page, ticket: TicketRef) => page.locator(`[data-testid=
 test('a ticket counts down in the list and on its page, and is at risk once warned', async ({ page }) => {
   const setup = slaSetup()
   const ticket = await createSlaTicket(admin, setup, 'P2', Date.now().toString(36))
-  await login(page, demo.supervisor)
+  await login(page, setup.supervisorEmail)
 
   // The list: the ticket's badge counts down (the text changes from one second to the next).
   await page.goto('/tickets')
@@ -59,12 +59,11 @@ test('a ticket counts down in the list and on its page, and is at risk once warn
 
 test('a breach rings the supervisor’s bell, shows among the breached, and sends one email', async ({ page }) => {
   test.setTimeout(180_000)
-  const ticket = slaSetup().breachTicket
-  await login(page, demo.supervisor)
+  const { breachTicket: ticket, supervisorEmail, supervisorId } = slaSetup()
+  await login(page, supervisorEmail)
 
-  // The bell lists the breach (live, when it falls while the page is open). The demo tickets' own SLA
-  // notifications may be unread too: look for this ticket's, in the open list, which the bell
-  // refreshes on each realtime notification.
+  // The bell lists the breach (live, when it falls while the page is open; the bell refreshes its open
+  // list on each realtime notification).
   await page.getByTestId('notification-bell').click()
   await expect(page.getByTestId('notification-item').filter({ hasText: `SLA 超时：${ticket.number}` })).toBeVisible({ timeout: 120_000 })
   await page.keyboard.press('Escape')
@@ -72,13 +71,20 @@ test('a breach rings the supervisor’s bell, shows among the breached, and send
   await page.locator('.ant-segmented').getByText('已超时', { exact: true }).click()
   await expect(atRiskRow(page, ticket).getByTestId('sla-badge')).toHaveAttribute('data-sla-state', 'breached')
 
-  // The same breach by email: sent, says the delivery log (whose status and error explain a missing
-  // mail), and in the sink one message to the supervisor, threaded on the ticket.
+  // The same breach by email: the delivery to this supervisor is sent, says the delivery log (whose
+  // status and error explain a missing mail), and in the sink one message to them, threaded on the ticket.
   const emailDelivery = async () => {
     const log = await admin.get<{
-      items: { subject: string; status: string; lastError: string | null; nextAttemptAt: string | null; createdAt: string }[]
+      items: {
+        subject: string
+        recipientId: string | null
+        status: string
+        lastError: string | null
+        nextAttemptAt: string | null
+        createdAt: string
+      }[]
     }>('/api/notifications/deliveries?eventType=sla.breached&channel=email&limit=200')
-    const mine = log.items.filter((d) => d.subject.includes(ticket.number))
+    const mine = log.items.filter((d) => d.subject.includes(ticket.number) && d.recipientId === supervisorId)
     const describe = (d: (typeof mine)[number]) =>
       d.status === 'sent' ? 'sent' : `${d.status} (${d.lastError ?? 'no error'}; created ${d.createdAt}, next attempt ${d.nextAttemptAt})`
     return mine.map(describe).join(', ') || 'none'
@@ -86,11 +92,11 @@ test('a breach rings the supervisor’s bell, shows among the breached, and send
   await expect.poll(emailDelivery, { timeout: 30_000 }).toBe('sent')
   const mailDir = process.env.E2E_MAIL_DIR!
   const breachMails = async () =>
-    (await receivedMails(mailDir)).filter((m) => m.subject.includes(ticket.number) && m.envelopeTo.includes(demo.supervisor))
+    (await receivedMails(mailDir)).filter((m) => m.subject.includes(ticket.number) && m.envelopeTo.includes(supervisorEmail))
   await expect.poll(async () => (await breachMails()).length, { timeout: 30_000 }).toBe(1)
   const [mail] = await breachMails()
   expect(mail!.subject).toBe(`SLA 超时：${ticket.number} 首次响应已违约`)
-  expect(mail!.to).toEqual([demo.supervisor])
+  expect(mail!.to).toEqual([supervisorEmail])
   expect(mail!.from).toMatch(/^noreply@/)
   expect(mail!.text).toContain(ticket.subject)
   expect(mail!.headers.get('x-aftercare-ticket')).toBe(ticket.id)
