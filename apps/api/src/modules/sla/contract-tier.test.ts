@@ -40,6 +40,10 @@ async function deliver() {
     for (const e of events) for (const l of listeners) if (l.events === '*' || l.events.includes(e.type)) await l.handle(e)
 }
 
+/** A device of customer B (standard tier), for a contract to cover. */
+const newDevice = (serialNumber: string) =>
+  ok<{ id: string }>(w.admin.post('/api/devices', { serialNumber, productId, customerId: w.customerB }), 201)
+
 async function slaOf(ticketId: string) {
   const s = await ok<TicketSla>(w.agent.get(`/api/sla/tickets/${ticketId}`))
   const due = (target: string) => s.clocks.find((c) => c.target === target && c.state !== 'stopped')?.dueAt ?? null
@@ -72,10 +76,7 @@ const iso = (local: string) => sh(local).toISOString()
 describe('service contracts changed after a ticket opened', () => {
   it("a gold contract on a standard customer's device moves its open ticket to gold service; a tier change and the contract's end move it back", async () => {
     await at('2026-10-15T10:00:00')
-    const device = await ok<{ id: string }>(
-      w.admin.post('/api/devices', { serialNumber: 'SN-CT-1', productId, customerId: w.customerB }),
-      201,
-    )
+    const device = await newDevice('SN-CT-1')
     const ticket = await newTicket(w, { customerId: w.customerB, deviceId: device.id, priority: 'P2' })
     // a ticket of the same customer without a device keeps the customer's tier throughout
     const other = await newTicket(w, { customerId: w.customerB, priority: 'P2' })
@@ -119,14 +120,8 @@ describe('service contracts changed after a ticket opened', () => {
 
   it('removing a contract, or taking the device off it, ends its tier for the open tickets; finished tickets keep theirs', async () => {
     await at('2026-10-16T09:00:00')
-    const device = await ok<{ id: string }>(
-      w.admin.post('/api/devices', { serialNumber: 'SN-CT-2', productId, customerId: w.customerB }),
-      201,
-    )
-    const spare = await ok<{ id: string }>(
-      w.admin.post('/api/devices', { serialNumber: 'SN-CT-3', productId, customerId: w.customerB }),
-      201,
-    )
+    const device = await newDevice('SN-CT-2')
+    const spare = await newDevice('SN-CT-3')
     const gold = await ok<{ id: string }>(w.admin.post('/api/contracts', contract(device.id, { code: 'HT-CT-2' })), 201)
     const open = await newTicket(w, { customerId: w.customerB, deviceId: device.id, priority: 'P2' })
     const done = await newTicket(w, { customerId: w.customerB, deviceId: device.id, priority: 'P2' })
@@ -159,14 +154,8 @@ describe('service contracts changed after a ticket opened', () => {
 
   it('a contract that lapses or begins overnight moves the open tickets of its devices with the daily job', async () => {
     await at('2026-10-19T09:00:00')
-    const ending = await ok<{ id: string }>(
-      w.admin.post('/api/devices', { serialNumber: 'SN-CT-4', productId, customerId: w.customerB }),
-      201,
-    )
-    const starting = await ok<{ id: string }>(
-      w.admin.post('/api/devices', { serialNumber: 'SN-CT-5', productId, customerId: w.customerB }),
-      201,
-    )
+    const ending = await newDevice('SN-CT-4')
+    const starting = await newDevice('SN-CT-5')
     await ok(w.admin.post('/api/contracts', contract(ending.id, { code: 'HT-CT-4', endsOn: '2026-10-19' })), 201)
     await ok(w.admin.post('/api/contracts', contract(starting.id, { code: 'HT-CT-5', startsOn: '2026-10-20' })), 201)
     const lapsing = await newTicket(w, { customerId: w.customerB, deviceId: ending.id, priority: 'P2' })
