@@ -92,8 +92,8 @@ describe('complaints', () => {
     await at('2026-09-21T09:00:00')
     const c = (await agent.post('/api/sla/complaints', { customerId, grade: 'A', summary: '服务中断' })).json() as Complaint
     await at('2026-09-21T11:30:00')
-    await rt.modules.sla.timers.sweep()
-    await rt.modules.sla.timers.sweep()
+    await rt.modules.sla.timers.sweep({ tenantIds: [tenant.id] })
+    await rt.modules.sla.timers.sweep({ tenantIds: [tenant.id] })
     const raised = (await events(c.id)).filter((e) => e.type.startsWith('sla.warning') || e.type === 'sla.breached')
     // Both thresholds passed before the sweep ran: raised together, once each.
     expect(raised.map((e) => [e.type, e.aggregate_type, e.payload.target]).sort()).toEqual([

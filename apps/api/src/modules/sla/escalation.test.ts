@@ -99,7 +99,7 @@ describe('escalation rules on warning and breach', () => {
     expect((await ok<TicketSla>(w.agent.get(`/api/sla/tickets/${t.id}`))).policy?.name).toBe('咨询快速响应')
 
     await at('2026-10-12T09:06:00')
-    await rt.modules.sla.timers.sweep()
+    await rt.modules.sla.timers.sweep({ tenantIds: [w.tenant.id] })
     await deliver()
     await deliver()
     // A second worker raising the same request (another event id) changes nothing either.
@@ -144,7 +144,7 @@ describe('escalation rules on warning and breach', () => {
 
     // Breach: reassigned to the expert queue and raised to L2, each once although two rules ask for raise_tier.
     await at('2026-10-12T09:11:00')
-    await rt.modules.sla.timers.sweep()
+    await rt.modules.sla.timers.sweep({ tenantIds: [w.tenant.id] })
     await deliver()
     await deliver()
     const breached = await ticket(t.id)
@@ -188,7 +188,7 @@ describe('escalation rules on warning and breach', () => {
     expect((await ok<TicketSla>(w.agent.get(`/api/sla/tickets/${t.id}`))).policy?.id).toBe(p.id)
     await ok(w.admin.patch(`/api/tickets/queues/${q}`, { active: false }))
     await at('2026-10-13T09:11:00')
-    await rt.modules.sla.timers.sweep()
+    await rt.modules.sla.timers.sweep({ tenantIds: [w.tenant.id] })
     await deliver()
     const done = await escalations(t.id)
     expect(done.map((e) => [e.action, e.outcome, e.detail.reason ?? null]).sort()).toEqual([
@@ -204,7 +204,7 @@ describe('escalation rules on warning and breach', () => {
     const t = await newTicket(w, { typeId: w.types.consult, priority: 'P2' })
     await deliver()
     await at('2026-10-14T09:11:00')
-    await rt.modules.sla.timers.sweep()
+    await rt.modules.sla.timers.sweep({ tenantIds: [w.tenant.id] })
     await ok(w.agent.post(`/api/tickets/${t.id}/transition`, { to: 'cancelled', reason: '客户撤回' }))
     await deliver()
     const done = await escalations(t.id)

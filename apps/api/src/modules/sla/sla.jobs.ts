@@ -38,8 +38,11 @@ export interface SlaTimers {
   schedule(clocks: readonly ClockRow[]): Promise<void>
   /** The job handler: raises the threshold if it is (still) due. Returns what it raised. */
   check(data: CheckClockData): Promise<Threshold[]>
-  /** Raises every overdue threshold of running clocks, all tenants; returns how many were raised. */
-  sweep(limit?: number): Promise<number>
+  /**
+   * Raises every overdue threshold of running clocks, all tenants or only `tenantIds` (tests sharing
+   * one database); returns how many were raised.
+   */
+  sweep(opts?: { limit?: number; tenantIds?: readonly string[] }): Promise<number>
   jobs: JobDefinition[]
 }
 
@@ -85,7 +88,7 @@ export function createSlaTimers(deps: {
       }
     },
     check,
-    async sweep(limit = 500) {
+    async sweep({ limit = 500, tenantIds } = {}) {
       const now = clock.now()
       // Across tenants (owner connection, ids only); each clock is then checked inside its tenant.
       const due = await database.query<{ tenant_id: string; id: string; cycle: number; kind: Threshold; at: Date }>(
@@ -93,8 +96,9 @@ export function createSlaTimers(deps: {
            select tenant_id, id, cycle, 'warning' as kind, warn_at as at from sla_clocks where state = 'running' and warned_at is null and warn_at <= $1
            union all
            select tenant_id, id, cycle, 'breach', due_at from sla_clocks where state = 'running' and breached_at is null and due_at <= $1
-         ) due order by at, kind desc limit $2`,
-        [now.toISOString(), limit],
+         ) due where $3::jsonb is null or tenant_id in (select (jsonb_array_elements_text($3::jsonb))::uuid)
+         order by at, kind desc limit $2`,
+        [now.toISOString(), limit, tenantIds ? JSON.stringify(tenantIds) : null],
       )
       let raised = 0
       for (const d of due) {

@@ -153,11 +153,14 @@ export function createTicketSlaService({ database, clock, realtime, log, calenda
     /**
      * Contracts begin and end on dates without an event: once a day, every unfinished ticket on a
      * device has its contract tier read again, and moves policy when a contract began or lapsed
-     * (recorded like a contract change, reason `contract.period`). Returns how many tickets moved.
+     * (recorded like a contract change, reason `contract.period`). All tenants, or only `tenantIds`
+     * (tests sharing one database). Returns how many tickets moved.
      */
-    async recheckContractPeriods(): Promise<number> {
+    async recheckContractPeriods(opts: { tenantIds?: readonly string[] } = {}): Promise<number> {
       const tenants = await database.query<{ tenant_id: string }>(
-        `select distinct tenant_id from sla_tickets where device_id is not null and status not in ('resolved', 'closed', 'cancelled')`,
+        `select distinct tenant_id from sla_tickets where device_id is not null and status not in ('resolved', 'closed', 'cancelled')
+           and ($1::jsonb is null or tenant_id in (select (jsonb_array_elements_text($1::jsonb))::uuid))`,
+        [opts.tenantIds ? JSON.stringify(opts.tenantIds) : null],
       )
       const cause = { event: 'contract.period', contractId: null, actorId: null }
       let moved = 0

@@ -199,10 +199,14 @@ describe('warnings and breaches', () => {
     expect(warned.flat()).toEqual(['warning'])
     expect((await slaOf(t.id)).summary).toBe('warning')
     await at('2026-09-14T11:00:00')
-    const breached = await Promise.all([check('breach', fr.dueAt!), check('breach', fr.dueAt!), rt.modules.sla.timers.sweep()])
+    const breached = await Promise.all([
+      check('breach', fr.dueAt!),
+      check('breach', fr.dueAt!),
+      rt.modules.sla.timers.sweep({ tenantIds: [w.tenant.id] }),
+    ])
     expect(breached.slice(0, 2).flat()).toEqual(['breach'])
     expect(await check('breach', fr.dueAt!)).toEqual([])
-    expect(await rt.modules.sla.timers.sweep()).toBe(0)
+    expect(await rt.modules.sla.timers.sweep({ tenantIds: [w.tenant.id] })).toBe(0)
     const events = await slaEvents(t.id)
     expect(events.filter((e) => e.type === 'sla.warning' && e.payload.clockId === fr.id)).toHaveLength(1)
     const breach = events.filter((e) => e.type === 'sla.breached' && e.payload.clockId === fr.id)
@@ -218,7 +222,7 @@ describe('warnings and breaches', () => {
     const t = await newTicket(w, { priority: 'P1' })
     await deliver()
     await at('2026-09-15T13:30:00')
-    await rt.modules.sla.timers.sweep()
+    await rt.modules.sla.timers.sweep({ tenantIds: [w.tenant.id] })
     const esc = (await slaEvents(t.id))
       .filter((e) => e.type === 'sla.escalation_requested')
       .map((e) => [e.payload.trigger, e.payload.target, e.payload.action])
