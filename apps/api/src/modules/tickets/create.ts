@@ -47,6 +47,13 @@ export interface NewTicketInput {
   watcherIds?: string[]
 }
 
+/** A ticket just inserted, with its watchers and the tenant's reopen window (for the detail answer). */
+export interface CreatedTicket {
+  row: TicketRow
+  watcherIds: string[]
+  reopenDays: number
+}
+
 export function createTicketCreation(deps: TicketDeps) {
   const { clock, neighbours } = deps
   const record = createTicketRecorder(deps)
@@ -68,14 +75,15 @@ export function createTicketCreation(deps: TicketDeps) {
   /**
    * Inserts a ticket with its number, timeline entry, audit entry and `ticket.created` event in the
    * caller's transaction. `audience: 'customer'` applies the customer's view of the category form.
+   * Also returns what the ticket detail needs besides the row, so the answer costs no second read.
    */
-  async function insertTicket(
+  async function insertTicketWith(
     tx: DbOrTx,
     tenantId: string,
     input: NewTicketInput,
-    who: Who = systemWho,
-    audience: 'staff' | 'customer' = 'staff',
-  ): Promise<TicketRow> {
+    who: Who,
+    audience: 'staff' | 'customer',
+  ): Promise<CreatedTicket> {
     const now = clock.now()
     const settings = await config.settings(tx, tenantId, now)
     const type = await resolveType(tx, input)
@@ -176,14 +184,25 @@ export function createTicketCreation(deps: TicketDeps) {
       channel: row.channel,
       createdAt: now.toISOString(),
     })
-    return row
+    return { row, watcherIds, reopenDays: settings.reopenDays }
+  }
+
+  /** insertTicket for other modules: the row only. */
+  async function insertTicket(
+    tx: DbOrTx,
+    tenantId: string,
+    input: NewTicketInput,
+    who: Who = systemWho,
+    audience: 'staff' | 'customer' = 'staff',
+  ): Promise<TicketRow> {
+    return (await insertTicketWith(tx, tenantId, input, who, audience)).row
   }
 
   return {
     insertTicket,
 
     /** Creates a ticket through the API: staff for any customer, a customer contact for their own organisation. */
-    async create(ctx: RequestContext, body: CreateTicketBody): Promise<TicketRow> {
+    async create(ctx: RequestContext, body: CreateTicketBody): Promise<CreatedTicket> {
       const a = ctx.actor
       return deps.database.withTenant(a.tenantId, async (tx) => {
         const who = await whoOf(tx, ctx)
@@ -194,7 +213,7 @@ export function createTicketCreation(deps: TicketDeps) {
             if (body[field] !== undefined && !(Array.isArray(body[field]) && body[field].length === 0))
               throw ValidationError.field(field, 'is set by the service desk')
           const me = await findUserSummary(tx, a.tenantId, a.userId)
-          return insertTicket(
+          return insertTicketWith(
             tx,
             a.tenantId,
             {
@@ -210,7 +229,13 @@ export function createTicketCreation(deps: TicketDeps) {
           )
         }
         if (!body.customerId) throw ValidationError.field('customerId', 'is required')
-        return insertTicket(tx, a.tenantId, { ...body, customerId: body.customerId, channel: body.channel ?? 'workbench' }, who, 'staff')
+        return insertTicketWith(
+          tx,
+          a.tenantId,
+          { ...body, customerId: body.customerId, channel: body.channel ?? 'workbench' },
+          who,
+          'staff',
+        )
       })
     },
 

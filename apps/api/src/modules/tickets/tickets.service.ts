@@ -36,8 +36,7 @@ export function createTicketService(deps: TicketDeps) {
   const finder = createTicketFinder(deps, lifecycle)
 
   /** The ticket with its watchers and the moves this actor may make now. */
-  const enrich = async (tx: DbOrTx, actor: Actor, row: TicketRow): Promise<TicketDetail> => {
-    const settings = await ticketConfigRepository.settings(tx, row.tenantId, deps.clock.now())
+  const detailOf = (actor: Actor, row: TicketRow, watcherIds: string[], reopenDays: number): TicketDetail => {
     const allowedTransitions = offeredTransitions(
       row.status,
       {
@@ -46,11 +45,15 @@ export function createTicketService(deps: TicketDeps) {
         resolvedAt: row.resolvedAt,
         closedAt: row.closedAt,
         now: deps.clock.now(),
-        reopenDays: settings.reopenDays,
+        reopenDays,
       },
       moverOf(actor, row),
     )
-    return { ...row, watcherIds: await repo.watcherIds(tx, row.id), allowedTransitions }
+    return { ...row, watcherIds, allowedTransitions }
+  }
+  const enrich = async (tx: DbOrTx, actor: Actor, row: TicketRow): Promise<TicketDetail> => {
+    const settings = await ticketConfigRepository.settings(tx, row.tenantId, deps.clock.now())
+    return detailOf(actor, row, await repo.watcherIds(tx, row.id), settings.reopenDays)
   }
   /** The ticket detail, read after a write committed. */
   const detail = (ctx: RequestContext, row: TicketRow): Promise<TicketDetail> =>
@@ -71,7 +74,10 @@ export function createTicketService(deps: TicketDeps) {
         const row = await readableTicket(tx, ctx.actor, id)
         return enrich(tx, ctx.actor, row)
       }),
-    create: async (ctx: RequestContext, body: CreateTicketBody) => detail(ctx, await creation.create(ctx, body)),
+    create: async (ctx: RequestContext, body: CreateTicketBody): Promise<TicketDetail> => {
+      const created = await creation.create(ctx, body)
+      return detailOf(ctx.actor, created.row, created.watcherIds, created.reopenDays)
+    },
     similar: creation.similar,
     update: async (ctx: RequestContext, id: string, body: UpdateTicketBody, ifMatch?: number) =>
       detail(ctx, await lifecycle.update(ctx, id, body, ifMatch)),
