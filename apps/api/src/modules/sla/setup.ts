@@ -16,13 +16,25 @@ const none: SlaWeekHours = { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [
 export const OFFICE_CALENDAR = '工作日 9:00–18:00（中国大陆）'
 export const ALWAYS_CALENDAR = '7×24'
 
+/** Tenants whose SLA defaults were seen committed (they are never removed): not read again per event. */
+const withDefaults = new Set<string>()
+/** Transactions that installed the defaults: until they commit, what they read is not yet for everyone. */
+const installing = new WeakSet<DbOrTx>()
+
 /**
  * Installs, once per tenant: an office calendar (Asia/Shanghai, Mon–Fri 9–12 and 13–18, this and next
  * year's Chinese holidays and make-up days) as the default, a 7×24 calendar, the default presets
  * (basic, advanced, P0) and the complaint / dispute settings. A no-op when already installed.
  */
 export async function ensureSlaDefaults(tx: DbOrTx, tenantId: string, now: Date, audit: AuditLog): Promise<void> {
-  if (await settingsRepository.find(tx)) return
+  if (withDefaults.has(tenantId)) return
+  if (await settingsRepository.find(tx)) {
+    if (!installing.has(tx)) {
+      if (withDefaults.size >= 10_000) withDefaults.clear()
+      withDefaults.add(tenantId)
+    }
+    return
+  }
   // The settings row is the marker: a concurrent first use waits here and then finds it taken.
   if (
     !(await settingsRepository.insertOnce(tx, {
@@ -32,6 +44,7 @@ export async function ensureSlaDefaults(tx: DbOrTx, tenantId: string, now: Date,
     }))
   )
     return
+  installing.add(tx)
   const year = Number(new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 4))
   const officeCal =
     (await calendarRepository.findByName(tx, OFFICE_CALENDAR)) ??

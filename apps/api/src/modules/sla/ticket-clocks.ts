@@ -107,11 +107,10 @@ export function createTicketClocks({ engine, audit, contractTier: contractTierOf
   async function register(tx: DbOrTx, row: SlaTicketRow, now: Date): Promise<ClockRow[]> {
     await ensureSlaDefaults(tx, row.tenantId, now, audit)
     row.contractTier = await contractTier(tx, row.tenantId, { customerId: row.customerId, deviceId: row.deviceId })
-    if (!(await ticketRepository.insertOnce(tx, row))) return []
     const policy = await choosePolicy(tx, row)
-    if (!policy) return []
-    await ticketRepository.update(tx, row.ticketId, { policyId: policy.id })
-    return reconcile(tx, { ...row, policyId: policy.id }, policy, [], now)
+    const registered = { ...row, policyId: policy?.id ?? null }
+    if (!(await ticketRepository.insertOnce(tx, registered)) || !policy) return []
+    return reconcile(tx, registered, policy, [], now)
   }
 
   /**

@@ -37,6 +37,10 @@ export function createOutgoing(deps: ModuleDeps, box: SecretBox) {
 
   async function fanOut(e: DeliveredEvent) {
     if (PRIVATE.test(e.type)) return
+    // Every event comes here and most have no subscriber: one read on the owner connection, filtered to
+    // the event's tenant, spares those a transaction (the subscriptions are read again inside it).
+    const patterns = await repo.enabledPatternsOf(database.db, e.tenantId)
+    if (!patterns.some((events) => matchesPattern(events, e.type))) return
     const now = clock.now()
     const body = JSON.stringify({ id: e.id, type: e.type, createdAt: e.createdAt.toISOString(), data: e.payload })
     const inserted = await database.withTenant(e.tenantId, async (tx) => {

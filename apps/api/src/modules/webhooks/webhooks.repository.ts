@@ -18,6 +18,14 @@ export const webhookRepository = {
   enabledSubscriptions(tx: DbOrTx) {
     return tx.select().from(webhookSubscriptions).where(eq(webhookSubscriptions.enabled, true))
   },
+  /** The event patterns of a tenant's enabled subscriptions, on the owner connection (no tenant scope needed). */
+  async enabledPatternsOf(db: DbOrTx, tenantId: string): Promise<string[][]> {
+    const found = await db
+      .select({ events: webhookSubscriptions.events })
+      .from(webhookSubscriptions)
+      .where(and(eq(webhookSubscriptions.tenantId, tenantId), eq(webhookSubscriptions.enabled, true)))
+    return found.map((r) => r.events)
+  },
   async findSubscription(tx: DbOrTx, id: string) {
     const [row] = await tx.select().from(webhookSubscriptions).where(eq(webhookSubscriptions.id, id)).limit(1)
     return row
