@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { PGlite } from '@electric-sql/pglite'
 import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
@@ -107,10 +108,34 @@ export async function openPglite(dataDir: string | undefined, opts: { loadDataDi
   }
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/**
+ * On PostgreSQL every round trip costs: a tenant transaction sends its scope with its BEGIN, as one
+ * simple-protocol query, instead of a second statement after it. `withTenant` names the tenant for
+ * the next BEGIN of its own async context; the pool's clients rewrite that one BEGIN (only the first:
+ * a transaction opened inside the callback, on another client, begins plainly).
+ */
+const scopeOnBegin = new AsyncLocalStorage<{ tenantId: string; sent: boolean }>()
+
+function sendScopeWithBegin(client: pg.PoolClient) {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown
+  ;(client as { query: unknown }).query = (config: unknown, ...rest: unknown[]) => {
+    const scope = scopeOnBegin.getStore()
+    if (scope && !scope.sent && typeof config === 'object' && config !== null && (config as { text?: unknown }).text === 'begin') {
+      scope.sent = true
+      const text = `begin; select set_config('app.tenant_id', '${scope.tenantId}', true), set_config('role', '${APP_ROLE}', true)`
+      return query({ ...config, text }, ...rest)
+    }
+    return query(config, ...rest)
+  }
+}
+
 export async function openPostgres(connectionString: string, opts: { max?: number } = {}): Promise<Database> {
   const pool = new pg.Pool({ connectionString, max: opts.max ?? 10 })
   // An idle client dropped by the server must not crash the process; the pool replaces it.
   pool.on('error', () => {})
+  pool.on('connect', sendScopeWithBegin)
   const db = drizzlePg({ client: pool }) as unknown as DbOrTx
   let listener: pg.Client | undefined
   const handlers = new Map<string, Set<(p: string) => void>>()
@@ -119,11 +144,21 @@ export async function openPostgres(connectionString: string, opts: { max?: numbe
     db,
     pool,
     connectionString,
-    withTenant: (tenantId, fn) =>
-      db.transaction(async (tx) => {
-        await scopeToTenant(tx, tenantId)
-        return fn(tx)
-      }),
+    withTenant: (tenantId, fn) => {
+      // anything but a UUID (never inlined into SQL) is scoped by a parameter, as on PGlite
+      if (!UUID.test(tenantId))
+        return db.transaction(async (tx) => {
+          await scopeToTenant(tx, tenantId)
+          return fn(tx)
+        })
+      const scope = { tenantId, sent: false }
+      return scopeOnBegin.run(scope, () =>
+        db.transaction(async (tx) => {
+          if (!scope.sent) await scopeToTenant(tx, tenantId)
+          return fn(tx)
+        }),
+      )
+    },
     transaction: (fn) => db.transaction(fn),
     async query<R>(text: string, params: unknown[] = []) {
       const res = await pool.query(text, params)
