@@ -69,3 +69,42 @@ describe('tenant isolation', () => {
     expect(list.json().items.map((u: { id: string }) => u.id)).not.toContain(b.users.admin!.id)
   })
 })
+
+/** The tenant a transaction is scoped to ('' without one), the role it runs as, and the users it sees. */
+const scopeOf = async (tx: Parameters<Parameters<TestRuntime['database']['withTenant']>[1]>[0]) => {
+  const [r] = await rows<{ tenant: string | null; role: string; users: number }>(
+    tx,
+    sql`select coalesce(current_setting('app.tenant_id', true), '') as tenant, current_user as role, (select count(*)::int from users) as users`,
+  )
+  return r!
+}
+
+describe('tenant scope of transactions', () => {
+  it('tenant transactions side by side each see their own tenant', async () => {
+    const seen = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => {
+        const t = i % 3 ? a : b
+        return rt.database.withTenant(t.tenant.id, async (tx) => ({ want: t.tenant.id, users: t === a ? 2 : 1, got: await scopeOf(tx) }))
+      }),
+    )
+    for (const s of seen) expect(s.got).toEqual({ tenant: s.want, role: 'aftercare_app', users: s.users })
+    // the owner, afterwards in the same context, is not scoped
+    expect((await rt.database.transaction(scopeOf)).tenant).toBe('')
+  })
+
+  // PGlite has one connection: a transaction cannot open inside another there.
+  it.runIf(!!process.env.TEST_DATABASE_URL)(
+    'a transaction opened inside a tenant transaction keeps its own scope (PostgreSQL)',
+    async () => {
+      const { outer, inner, owner } = await rt.database.withTenant(a.tenant.id, async (tx) => {
+        const inner = await rt.database.withTenant(b.tenant.id, scopeOf)
+        const owner = await rt.database.transaction(scopeOf)
+        return { outer: await scopeOf(tx), inner, owner }
+      })
+      expect(outer).toEqual({ tenant: a.tenant.id, role: 'aftercare_app', users: 2 })
+      expect(inner).toEqual({ tenant: b.tenant.id, role: 'aftercare_app', users: 1 })
+      expect(owner.tenant).toBe('')
+      expect(owner.role).not.toBe('aftercare_app')
+    },
+  )
+})
