@@ -47,7 +47,8 @@ async function startWorker(rt: TestRuntime, tenantId: string, database: Database
     realtime: createRealtimePublisher(database),
   })
   // Without the cron sweeps: they act on every tenant in the database, and on PostgreSQL (shared with the
-  // other test files) they would claim those files' due notifications at this file's clock, a month ahead.
+  // other test files) they would raise those files' SLA thresholds and send their notifications at this
+  // file's clock, a month ahead.
   await queue.start(
     modules.jobs.filter((j) => !j.cron),
     { worker: true },
