@@ -77,6 +77,8 @@ export function toClockDto(row: ClockRow, cal: CompiledCalendar, now: Date): Sla
 
 export interface ClockEngine {
   create(tx: DbOrTx, c: NewClock, now: Date): Promise<ClockRow>
+  /** Several clocks at once (a new ticket's): each calendar read once, one insert. Rows in the given order. */
+  createMany(tx: DbOrTx, cs: readonly NewClock[], now: Date): Promise<ClockRow[]>
   pause(tx: DbOrTx, row: ClockRow, at: Date, now: Date): Promise<ClockRow>
   resume(tx: DbOrTx, row: ClockRow, at: Date, now: Date): Promise<ClockRow>
   stop(tx: DbOrTx, row: ClockRow, at: Date, reason: string, now: Date): Promise<ClockRow>
@@ -195,22 +197,38 @@ export function createClockEngine(deps: { calendars: CalendarLoader; outbox: Out
     return raised
   }
 
-  return {
+  const engine: ClockEngine = {
     async create(tx, c, now) {
-      const { compiled } = await calendars.load(tx, c.calendarId)
-      const timing = startClock(c.startedAt.getTime())
-      const target = targetMsOf(compiled, c.startedAt.getTime(), c.spec)
-      const reading = readClock(compiled, timing, target, c.warningFraction, now.getTime())
-      const row = await clockRepository.insert(tx, {
-        ...c,
-        cycle: 1,
-        targetMs: target,
-        segments: [...timing.segments],
-        state: 'running',
-        ...instantsOf(reading),
+      const [row] = await engine.createMany(tx, [c], now)
+      return row!
+    },
+    async createMany(tx, cs, now) {
+      if (cs.length === 0) return []
+      const cals = await calendars.loadMany(
+        tx,
+        cs.map((c) => c.calendarId),
+      )
+      const started = cs.map((c) => {
+        const { compiled } = cals.get(c.calendarId)!
+        const timing = startClock(c.startedAt.getTime())
+        const target = targetMsOf(compiled, c.startedAt.getTime(), c.spec)
+        const reading = readClock(compiled, timing, target, c.warningFraction, now.getTime())
+        const values = {
+          ...c,
+          cycle: 1,
+          targetMs: target,
+          segments: [...timing.segments],
+          state: 'running' as const,
+          ...instantsOf(reading),
+        }
+        return { values, reading }
       })
-      await raise(tx, row, reading, now)
-      return row
+      const rows = await clockRepository.insertMany(
+        tx,
+        started.map((s) => s.values),
+      )
+      for (const [i, row] of rows.entries()) await raise(tx, row, started[i]!.reading, now)
+      return rows
     },
     pause: (tx, row, at, now) => transition(tx, row, (t) => pauseClock(t, at.getTime()), now),
     resume: (tx, row, at, now) => transition(tx, row, (t) => resumeClock(t, at.getTime()), now),
@@ -238,4 +256,5 @@ export function createClockEngine(deps: { calendars: CalendarLoader; outbox: Out
       return raise(tx, row, readClock(compiled, timingOf(row), row.targetMs, row.warningFraction, now.getTime()), now)
     },
   }
+  return engine
 }

@@ -1,4 +1,5 @@
 // All SQL of the SLA module; the transaction is always the first argument; no business rules.
+import { randomUUID } from 'node:crypto'
 import { and, asc, count, desc, eq, inArray, isNull, lte, ne, or, sql, type SQL } from 'drizzle-orm'
 import { rows, type DbOrTx } from '../../platform/db/index.ts'
 import {
@@ -258,6 +259,13 @@ export const clockRepository = {
   async insert(db: DbOrTx, values: NewClockRow): Promise<ClockRow> {
     const [row] = await db.insert(slaClocks).values(values).returning()
     return row!
+  },
+  /** One statement; the rows come back in the order given (matched by id). */
+  async insertMany(db: DbOrTx, values: NewClockRow[]): Promise<ClockRow[]> {
+    const withIds = values.map((v) => ({ ...v, id: v.id ?? randomUUID() }))
+    const inserted = await db.insert(slaClocks).values(withIds).returning()
+    const byId = new Map(inserted.map((r) => [r.id, r]))
+    return withIds.map((v) => byId.get(v.id)!)
   },
 
   async update(db: DbOrTx, id: string, values: Partial<NewClockRow>): Promise<ClockRow> {

@@ -10,7 +10,7 @@ import type { AuditLog } from '../../platform/audit/audit-log.ts'
 import type { DbOrTx } from '../../platform/db/index.ts'
 import { findCustomerSummary } from '../customers/index.ts'
 import { findTicketSummary } from '../tickets/index.ts'
-import type { ClockEngine } from './engine.ts'
+import type { ClockEngine, NewClock } from './engine.ts'
 import { selectPolicy, targetFor } from './select-policy.ts'
 import { ensureSlaDefaults } from './setup.ts'
 import { clockRepository, policyRepository, ticketRepository } from './sla.repository.ts'
@@ -61,6 +61,7 @@ export function createTicketClocks({ engine, audit, contractTier: contractTierOf
     kinds = KINDS,
   ): Promise<ClockRow[]> {
     const out: ClockRow[] = []
+    const starting: NewClock[] = []
     for (const kind of kinds) {
       const spec = targetFor(policy, t.priority, kind)
       const clock = clocks.find((c) => c.target === kind)
@@ -79,26 +80,24 @@ export function createTicketClocks({ engine, audit, contractTier: contractTierOf
         // Start where it would have: first response and resolution at creation, next update at the first response.
         if (kind === 'first_response' && t.firstResponseAt) continue
         if (kind === 'next_update' && !t.firstResponseAt) continue
-        const startedAt = kind === 'next_update' ? t.firstResponseAt! : t.createdAt
-        let row = await engine.create(
-          tx,
-          {
-            tenantId: t.tenantId,
-            subjectType: 'ticket',
-            subjectId: t.ticketId,
-            target: kind,
-            spec,
-            policyId: policy.id,
-            calendarId: policy.calendarId,
-            warningFraction: policy.warningFraction,
-            startedAt,
-          },
-          now,
-        )
-        if (DONE.includes(t.status)) row = await engine.stop(tx, row, now, t.status, now)
-        else if (pausesIn(policy, t.status)) row = await engine.pause(tx, row, now < startedAt ? startedAt : now, now)
-        out.push(row)
+        starting.push({
+          tenantId: t.tenantId,
+          subjectType: 'ticket',
+          subjectId: t.ticketId,
+          target: kind,
+          spec,
+          policyId: policy.id,
+          calendarId: policy.calendarId,
+          warningFraction: policy.warningFraction,
+          startedAt: kind === 'next_update' ? t.firstResponseAt! : t.createdAt,
+        })
       }
+    }
+    // The new clocks together (a new ticket's first response and resolution): one calendar read, one insert.
+    for (let row of await engine.createMany(tx, starting, now)) {
+      if (DONE.includes(t.status)) row = await engine.stop(tx, row, now, t.status, now)
+      else if (pausesIn(policy, t.status)) row = await engine.pause(tx, row, now < row.startedAt ? row.startedAt : now, now)
+      out.push(row)
     }
     return out
   }
