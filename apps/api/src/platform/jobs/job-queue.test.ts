@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto'
 import { sql } from 'drizzle-orm'
 import pino from 'pino'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { manualClock, systemClock } from '../clock.ts'
 import type { Database } from '../db/index.ts'
 import { openTestDatabase } from '../../test/harness.ts'
@@ -233,13 +233,16 @@ describe('job queue', () => {
 
 describe('job worker on the system clock', () => {
   let database: Database
-  let queue: JobQueue
+  let queue: JobQueue | undefined
 
   beforeAll(async () => {
     database = await openTestDatabase()
   })
-  afterAll(async () => {
+  afterEach(async () => {
     await queue?.stop()
+    queue = undefined
+  })
+  afterAll(async () => {
     await database?.close()
   })
 
@@ -254,19 +257,6 @@ describe('job worker on the system clock', () => {
     await queue.send(name, { visit: 'v-1' })
     expect(await handled).toEqual({ visit: 'v-1' })
     expect(Date.now() - sentAt).toBeLessThan(10_000)
-  })
-})
-
-describe('job worker with a backlog', () => {
-  let database: Database
-  let queue: JobQueue | undefined
-
-  beforeAll(async () => {
-    database = await openTestDatabase()
-  })
-  afterAll(async () => {
-    await queue?.stop()
-    await database?.close()
   })
 
   it('works through jobs queued before it started without waiting a poll between them; a failing one holds back no other', async () => {
