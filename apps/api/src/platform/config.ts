@@ -14,6 +14,11 @@ const EnvSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: urlWith(['postgres', 'postgresql']).optional(),
+  /** Named prepared statements on PostgreSQL; `false` behind a pooler that cannot keep them (PgBouncer before 1.21 in transaction mode). */
+  DATABASE_PREPARED_STATEMENTS: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   REDIS_URL: urlWith(['redis', 'rediss']).optional(),
   MQTT_URL: urlWith(['mqtt', 'mqtts', 'ws', 'wss']).optional(),
   SMTP_URL: urlWith(['smtp', 'smtps']).optional(),

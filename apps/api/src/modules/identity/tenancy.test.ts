@@ -1,7 +1,7 @@
 // Row-level security as the second wall: the application role sees only its tenant's rows.
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { rows } from '../../platform/db/index.ts'
+import { openPostgres, rows } from '../../platform/db/index.ts'
 import { createTestRuntime, type TestRuntime } from '../../test/harness.ts'
 import { buildTenant, signIn } from './identity.fixtures.ts'
 import { findUserSummary, isActiveWithRole } from './index.ts'
@@ -105,6 +105,37 @@ describe('tenant scope of transactions', () => {
       expect(inner).toEqual({ tenant: b.tenant.id, role: 'aftercare_app', users: 1 })
       expect(owner.tenant).toBe('')
       expect(owner.role).not.toBe('aftercare_app')
+    },
+  )
+
+  // Statements are prepared once per connection; on its generic plan a statement still filters by
+  // the tenant of the transaction that runs it, and the owner, between two tenants, sees them all.
+  it.runIf(!!process.env.TEST_DATABASE_URL)(
+    'one prepared statement run for two tenants and the owner on one connection keeps to each (PostgreSQL)',
+    async () => {
+      const one = await openPostgres(process.env.TEST_DATABASE_URL!, { max: 1 })
+      try {
+        await one.query('set plan_cache_mode = force_generic_plan')
+        const count = async (tx: Parameters<Parameters<TestRuntime['database']['withTenant']>[1]>[0]) => {
+          const [r] = await rows<{ n: number }>(
+            tx,
+            sql`select count(*)::int as n from users where tenant_id in (${a.tenant.id}, ${b.tenant.id})`,
+          )
+          return r!.n
+        }
+        const seen: number[] = []
+        for (let i = 0; i < 9; i++) {
+          const t = [a, b, undefined][i % 3]
+          seen.push(t ? await one.withTenant(t.tenant.id, count) : await one.transaction(count))
+        }
+        expect(seen).toEqual([2, 1, 3, 2, 1, 3, 2, 1, 3])
+        const [plans] = await one.query<{ generic: number }>(
+          `select generic_plans::int as generic from pg_prepared_statements where statement like 'select count(*)::int as n from users where tenant_id in%'`,
+        )
+        expect(plans!.generic).toBeGreaterThan(0)
+      } finally {
+        await one.close()
+      }
     },
   )
 })
