@@ -93,6 +93,16 @@ interface ClaimedRow {
 /** A Date as a timestamptz parameter (PGlite sends untyped parameters as text). */
 export const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`
 
+/**
+ * Event ids as one array parameter (`{…}` text cast to uuid[]). Joined through unnest, a batch's
+ * events are found by primary key: with `id in (select jsonb_array_elements_text(…))` PostgreSQL
+ * scanned every undelivered event of a backlog instead.
+ */
+const uuidArray = (ids: readonly string[]) => `{${ids.join(',')}}`
+
+/** Deliveries a worker creates between two refreshes of the table's statistics. */
+const ANALYZE_EVERY = 5_000
+
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e)).slice(0, 2000)
 
 export function createOutboxDelivery(opts: OutboxDeliveryOptions): OutboxDelivery {
@@ -118,15 +128,29 @@ export function createOutboxDelivery(opts: OutboxDeliveryOptions): OutboxDeliver
   let abandoned = false
   const timers = new Set<NodeJS.Timeout>()
 
+  /**
+   * The delivery's own bookkeeping (not the listeners) plans each statement with its values: over a
+   * backlog, generic plans of these batch statements scanned every undelivered event (180 ms a batch).
+   */
+  const planned = <T>(fn: (tx: DbOrTx) => Promise<T>) => withCustomPlans(() => database.transaction(fn))
+
   /** Creates the deliveries of committed, not yet dispatched events; returns how many events. */
   async function dispatch(): Promise<number> {
-    return database.transaction(async (tx) => {
+    const { events, deliveries } = await planned(async (tx) => {
+      // One dispatcher at a time: two, each skipping the events the other holds, could create the
+      // deliveries of an aggregate's second event before those of its first, which a claim would
+      // then hand out first. (Workers limited to some tenants, as in tests, take turns among themselves.)
+      const [turn] = await rows<{ ok: boolean }>(
+        tx,
+        sql`select pg_try_advisory_xact_lock(hashtextextended(${`outbox.dispatch:${tenants ?? '*'}`}, 7349)) as ok`,
+      )
+      if (!turn!.ok) return { events: 0, deliveries: 0 }
       const events = await rows<{ id: string; type: string }>(
         tx,
         sql`select id, type from outbox where dispatched_at is null ${tenantFilter('tenant_id')}
           order by seq limit 500 for update skip locked`,
       )
-      if (!events.length) return 0
+      if (!events.length) return { events: 0, deliveries: 0 }
       const now = clock.now()
       const pairs = events.flatMap((e) => opts.listeners.filter((l) => hears(l, e.type)).map((l) => ({ event_id: e.id, listener: l.name })))
       if (pairs.length)
@@ -137,21 +161,28 @@ export function createOutboxDelivery(opts: OutboxDeliveryOptions): OutboxDeliver
           join outbox o on o.id = d.event_id
           on conflict do nothing`)
       const heard = new Set(pairs.map((p) => p.event_id))
-      const all = JSON.stringify(events.map((e) => e.id))
-      const unheard = JSON.stringify(events.filter((e) => !heard.has(e.id)).map((e) => e.id))
+      const unheard = uuidArray(events.filter((e) => !heard.has(e.id)).map((e) => e.id))
       // An event nobody hears is finished as soon as it is dispatched.
-      await tx.execute(sql`update outbox set dispatched_at = ${ts(now)},
-          delivered_at = case when id in (select (jsonb_array_elements_text(${unheard}::jsonb))::uuid) then ${ts(now)} end
-        where id in (select (jsonb_array_elements_text(${all}::jsonb))::uuid)`)
-      return events.length
+      await tx.execute(sql`update outbox o set dispatched_at = ${ts(now)},
+          delivered_at = case when o.id = any(${unheard}::uuid[]) then ${ts(now)} end
+        from unnest(${uuidArray(events.map((e) => e.id))}::uuid[]) as e(id) where o.id = e.id`)
+      return { events: events.length, deliveries: pairs.length }
     })
+    // A backlog can grow by thousands of deliveries before autovacuum's next look (a minute apart):
+    // planned on the statistics of a near-empty table, the claim sorted the whole backlog each time.
+    createdSinceAnalyze += deliveries
+    if (createdSinceAnalyze >= ANALYZE_EVERY) {
+      createdSinceAnalyze = 0
+      await database.query('analyze outbox_deliveries').catch((e: unknown) => log.warn({ err: errorText(e) }, 'analyze failed'))
+    }
+    return events
   }
+  let createdSinceAnalyze = 0
 
   /** Leases due deliveries: the oldest pending delivery of each aggregate per listener, skipping rows another worker holds. */
   async function claim(): Promise<ClaimedRow[]> {
     const now = clock.now()
     const lease = new Date(now.getTime() + o.leaseMs)
-    // planned with its values every time: a generic plan of this LIMIT over a backlog took 25 times longer
     return withCustomPlans(() =>
       rows<ClaimedRow>(
         database.db,
@@ -188,18 +219,20 @@ export function createOutboxDelivery(opts: OutboxDeliveryOptions): OutboxDeliver
   async function acknowledge(done: readonly ClaimedRow[]) {
     if (!done.length) return
     const now = clock.now()
-    const eventIds = JSON.stringify([...new Set(done.map((d) => d.event_id))].sort())
+    const eventIds = uuidArray([...new Set(done.map((d) => d.event_id))].sort())
     const pairs = JSON.stringify(done.map((d) => ({ event_id: d.event_id, listener: d.listener })))
-    await database.transaction(async (tx) => {
+    await planned(async (tx) => {
       // in id order, so two workers acknowledging overlapping batches cannot deadlock
-      await tx.execute(sql`select id from outbox where id in (select (jsonb_array_elements_text(${eventIds}::jsonb))::uuid)
-        order by id for update`)
+      await tx.execute(
+        sql`select o.id from outbox o join unnest(${eventIds}::uuid[]) as e(id) on o.id = e.id order by o.id for update of o`,
+      )
       await tx.execute(sql`update outbox_deliveries d set status = 'delivered', delivered_at = ${ts(now)}, locked_until = null, locked_by = null
         from jsonb_to_recordset(${pairs}::jsonb) as p(event_id uuid, listener text)
         where d.event_id = p.event_id and d.listener = p.listener and d.locked_by = ${workerId} and d.status = 'pending'`)
-      await tx.execute(sql`update outbox set delivered_at = ${ts(now)}
-        where id in (select (jsonb_array_elements_text(${eventIds}::jsonb))::uuid) and delivered_at is null
-          and not exists (select 1 from outbox_deliveries where event_id = outbox.id and status = 'pending')`)
+      await tx.execute(sql`update outbox o set delivered_at = ${ts(now)}
+        from unnest(${eventIds}::uuid[]) as e(id)
+        where o.id = e.id and o.delivered_at is null
+          and not exists (select 1 from outbox_deliveries d where d.event_id = o.id and d.status = 'pending')`)
     })
   }
 
@@ -211,7 +244,7 @@ export function createOutboxDelivery(opts: OutboxDeliveryOptions): OutboxDeliver
       { listener: d.listener, event: d.event_id, type: d.type, attempt: d.attempts, dead: isDead, err: errorText(e) },
       'event delivery failed',
     )
-    await database.transaction(async (tx) => {
+    await planned(async (tx) => {
       if (isDead) await lockEvent(tx, d.event_id)
       await tx.execute(sql`update outbox_deliveries set status = ${isDead ? 'dead' : 'pending'}, available_at = ${ts(isDead ? now : next)},
           locked_until = null, locked_by = null, last_error = ${errorText(e)}
