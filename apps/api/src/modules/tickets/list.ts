@@ -4,6 +4,7 @@ import type { TicketFilters, TicketResolutionInput, TicketStatus, TicketTabCount
 import { TicketFilters as TicketFiltersSchema } from '@aftercare/contracts'
 import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts'
 import type { RequestContext } from '../../platform/http/access.ts'
+import { withCustomPlans } from '../../platform/db/index.ts'
 import type { TicketLifecycle } from './lifecycle.ts'
 import { queryWords, tsQuery } from './search.ts'
 import { ticketConfigRepository as config } from './ticket-config.repository.ts'
@@ -81,28 +82,32 @@ export function createTicketFinder(deps: TicketDeps, lifecycle: TicketLifecycle)
       }
       const after = p.cursor ? decodeCursor(p.cursor) : undefined
       const words = filters.q ? queryWords(filters.q) : []
+      // The list's best plan depends on its filters' values (a rare status, a big customer, a keyword):
+      // planned with them every time, never from a generic plan.
       const run = (mode: 'and' | 'or' | 'number') =>
-        database.withTenant(a.tenantId, (tx) =>
-          repo.list(tx, {
-            tenantId: a.tenantId,
-            userId: a.userId,
-            scope: ticketScope(a),
-            filters,
-            ...(filters.q
-              ? {
-                  keyword: {
-                    tsquery: words.length && mode !== 'number' ? tsQuery(words, mode) : '',
-                    raw: filters.q,
-                    internal: seesInternal(a),
-                    numberOnly: mode === 'number',
-                  },
-                }
-              : {}),
-            sort,
-            order,
-            limit: p.limit + 1,
-            ...(after ? { after: { value: after.v, id: after.id } } : {}),
-          }),
+        withCustomPlans(() =>
+          database.withTenant(a.tenantId, (tx) =>
+            repo.list(tx, {
+              tenantId: a.tenantId,
+              userId: a.userId,
+              scope: ticketScope(a),
+              filters,
+              ...(filters.q
+                ? {
+                    keyword: {
+                      tsquery: words.length && mode !== 'number' ? tsQuery(words, mode) : '',
+                      raw: filters.q,
+                      internal: seesInternal(a),
+                      numberOnly: mode === 'number',
+                    },
+                  }
+                : {}),
+              sort,
+              order,
+              limit: p.limit + 1,
+              ...(after ? { after: { value: after.v, id: after.id } } : {}),
+            }),
+          ),
         )
       let mode: 'and' | 'or' = after?.m ?? 'and'
       // A keyword shaped like a ticket number (SR-2026-000042) finds that ticket by the unique index;
@@ -121,7 +126,7 @@ export function createTicketFinder(deps: TicketDeps, lifecycle: TicketLifecycle)
 
     async counts(ctx: RequestContext): Promise<TicketTabCounts> {
       const a = ctx.actor
-      return database.withTenant(a.tenantId, (tx) => repo.tabCounts(tx, a.tenantId, a.userId, ticketScope(a)))
+      return withCustomPlans(() => database.withTenant(a.tenantId, (tx) => repo.tabCounts(tx, a.tenantId, a.userId, ticketScope(a))))
     },
 
     listViews: (ctx: RequestContext): Promise<TicketViewRow[]> =>

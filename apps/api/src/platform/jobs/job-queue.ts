@@ -13,7 +13,7 @@ import {
   type JobWithMetadata,
 } from 'pg-boss'
 import type { Clock } from '../clock.ts'
-import type { Database, DbOrTx } from '../db/index.ts'
+import { withCustomPlans, type Database, type DbOrTx } from '../db/index.ts'
 import type { BatchJob, DeadJob, JobDefinition, Jobs, SendOptions } from './types.ts'
 
 /** Platform retry defaults: 5 retries, 10 s doubling (with jitter) up to 1 h, then the dead-letter queue. */
@@ -125,7 +125,8 @@ export function createJobQueue(opts: JobQueueOptions): JobQueue {
 
   async function run(d: JobDefinition, job: { id: string; data: unknown }) {
     const t = Date.now()
-    await d.handler((job.data ?? {}) as Record<string, unknown>)
+    // Jobs (sweeps, timers, reports) plan each statement with its values: their best plans depend on them.
+    await withCustomPlans(() => d.handler((job.data ?? {}) as Record<string, unknown>))
     log.debug({ job: d.name, id: job.id, ms: Date.now() - t }, 'job done')
   }
 

@@ -3,7 +3,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import { sealAuditLog } from '../audit/chain.ts'
 import type { Clock } from '../clock.ts'
-import type { Database } from '../db/index.ts'
+import { withCustomPlans, type Database } from '../db/index.ts'
 import { createOutboxDelivery } from '../events/delivery.ts'
 import type { EventListener } from '../events/types.ts'
 import type { JobQueue } from './job-queue.ts'
@@ -32,7 +32,8 @@ export async function startWorkerLoops(
   const { database, clock, log, jobs } = deps
   const scope = o.tenantIds ? { tenantIds: o.tenantIds } : {}
   const delivery = createOutboxDelivery({ database, clock, log, listeners: deps.listeners, ...scope })
-  const seal = () => sealAuditLog(database, clock, scope)
+  // sealing reads and updates batches of entries: planned with their values, like the outbox's own statements
+  const seal = () => withCustomPlans(() => sealAuditLog(database, clock, scope))
   const sealer = createPollingLoop('audit', async () => (await seal()) > 0, { intervalMs: o.sealIntervalMs ?? 1_000, log })
   if (o.autorun !== false) {
     await jobs.work()
