@@ -150,39 +150,43 @@ export function createTicketCreation(deps: TicketDeps) {
       searchInternal: '',
     })
     for (const id of watcherIds) await repo.addWatcher(tx, tenantId, row.id, id, now)
-    await record.timeline(
-      tx,
-      row,
-      who,
-      'created',
-      { number: row.number, channel: row.channel, status: row.status, priority: row.priority },
-      'public',
-      now,
-    )
-    await record.audit(tx, row, who, 'ticket.created', undefined, {
-      number: row.number,
-      subject: row.subject,
-      customerId: row.customerId,
-      typeId: row.typeId,
-      categoryId: row.categoryId,
-      priority: row.priority,
-      assigneeId: row.assigneeId,
-      queueId: row.queueId,
-    })
-    await record.publish(tx, row, who, 'ticket.created', {
-      ticketId: row.id,
-      number: row.number,
-      status: row.status,
-      priority: row.priority,
-      typeId: row.typeId,
-      categoryId: row.categoryId,
-      customerId: row.customerId,
-      customerTier: customer.tier,
-      deviceId: row.deviceId,
-      queueId: row.queueId,
-      assigneeId: row.assigneeId,
-      channel: row.channel,
-      createdAt: now.toISOString(),
+    await record.change(tx, row, who, {
+      timeline: {
+        kind: 'created',
+        data: { number: row.number, channel: row.channel, status: row.status, priority: row.priority },
+        at: now,
+      },
+      audit: {
+        action: 'ticket.created',
+        after: {
+          number: row.number,
+          subject: row.subject,
+          customerId: row.customerId,
+          typeId: row.typeId,
+          categoryId: row.categoryId,
+          priority: row.priority,
+          assigneeId: row.assigneeId,
+          queueId: row.queueId,
+        },
+      },
+      event: {
+        type: 'ticket.created',
+        payload: {
+          ticketId: row.id,
+          number: row.number,
+          status: row.status,
+          priority: row.priority,
+          typeId: row.typeId,
+          categoryId: row.categoryId,
+          customerId: row.customerId,
+          customerTier: customer.tier,
+          deviceId: row.deviceId,
+          queueId: row.queueId,
+          assigneeId: row.assigneeId,
+          channel: row.channel,
+          createdAt: now.toISOString(),
+        },
+      },
     })
     return { row, watcherIds, reopenDays: settings.reopenDays }
   }

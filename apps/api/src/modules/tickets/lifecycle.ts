@@ -59,14 +59,13 @@ export function createTicketLifecycle(deps: TicketDeps) {
         previousQueueId: t.queueId,
         ...(change.note ? { note: change.note } : {}),
       }
-      await record.timeline(tx, row, who, 'assigned', data, 'internal', now)
-      await record.audit(tx, row, who, 'ticket.assigned', { assigneeId: t.assigneeId, queueId: t.queueId }, { assigneeId, queueId })
-      await record.publish(tx, row, who, 'ticket.assigned', {
-        ticketId: row.id,
-        assigneeId,
-        queueId,
-        previousAssigneeId: t.assigneeId,
-        at: now.toISOString(),
+      await record.change(tx, row, who, {
+        timeline: { kind: 'assigned', data, visibility: 'internal', at: now },
+        audit: { action: 'ticket.assigned', before: { assigneeId: t.assigneeId, queueId: t.queueId }, after: { assigneeId, queueId } },
+        event: {
+          type: 'ticket.assigned',
+          payload: { ticketId: row.id, assigneeId, queueId, previousAssigneeId: t.assigneeId, at: now.toISOString() },
+        },
       })
     }
     if (status !== t.status) await statusRecorded(tx, row, who, t.status, status, null)
@@ -75,9 +74,11 @@ export function createTicketLifecycle(deps: TicketDeps) {
 
   async function statusRecorded(tx: DbOrTx, row: TicketRow, who: Who, from: TicketStatus, to: TicketStatus, reason: string | null) {
     const now = clock.now()
-    await record.timeline(tx, row, who, 'status_changed', { from, to, reason }, 'public', now)
-    await record.audit(tx, row, who, 'ticket.status_changed', { status: from }, { status: to, reason })
-    await record.publish(tx, row, who, 'ticket.status_changed', { ticketId: row.id, from, to, reason, at: now.toISOString() })
+    await record.change(tx, row, who, {
+      timeline: { kind: 'status_changed', data: { from, to, reason }, at: now },
+      audit: { action: 'ticket.status_changed', before: { status: from }, after: { status: to, reason } },
+      event: { type: 'ticket.status_changed', payload: { ticketId: row.id, from, to, reason, at: now.toISOString() } },
+    })
   }
 
   /**
@@ -294,9 +295,11 @@ export function createTicketLifecycle(deps: TicketDeps) {
           { assigneeId: body.assigneeId ?? null, queueId: body.queueId ?? t.queueId },
           { tier: to },
         )
-        await record.timeline(tx, row, who, 'escalated', { from: t.tier, to, reason: body.reason }, 'internal')
-        await record.audit(tx, row, who, 'ticket.escalated', { tier: t.tier }, { tier: to, reason: body.reason })
-        await record.publish(tx, row, who, 'ticket.updated', { ticketId: row.id, fields: ['tier'] })
+        await record.change(tx, row, who, {
+          timeline: { kind: 'escalated', data: { from: t.tier, to, reason: body.reason }, visibility: 'internal' },
+          audit: { action: 'ticket.escalated', before: { tier: t.tier }, after: { tier: to, reason: body.reason } },
+          event: { type: 'ticket.updated', payload: { ticketId: row.id, fields: ['tier'] } },
+        })
         return row
       })
     },

@@ -9,6 +9,7 @@ import type {
   TicketEventType,
   TimelineKind,
 } from '@aftercare/contracts'
+import type { SQL } from 'drizzle-orm'
 import type { AuditActorType } from '../../platform/audit/audit-log.ts'
 import type { DbOrTx } from '../../platform/db/index.ts'
 import { NotFoundError, PreconditionFailedError } from '../../platform/errors.ts'
@@ -93,6 +94,45 @@ export async function ticketForWrite(tx: DbOrTx, actor: Actor, id: string, ifMat
 }
 
 export function createTicketRecorder({ audit, outbox, clock }: Pick<ModuleDeps, 'audit' | 'outbox' | 'clock'>) {
+  const timelineValues = (
+    t: Pick<TicketRow, 'id' | 'tenantId'>,
+    who: Who,
+    kind: TimelineKind,
+    data: Record<string, unknown>,
+    visibility: MessageVisibility,
+    at: Date,
+  ) => ({
+    tenantId: t.tenantId,
+    ticketId: t.id,
+    kind,
+    visibility,
+    actorType: who.type,
+    actorId: who.userId,
+    actorName: who.name,
+    data,
+    at,
+  })
+  const auditEntry = (t: Pick<TicketRow, 'id' | 'tenantId'>, who: Who, action: string, before?: unknown, after?: unknown) => ({
+    tenantId: t.tenantId,
+    actorType: who.auditType,
+    actorId: who.userId,
+    action,
+    entityType: 'ticket',
+    entityId: t.id,
+    before,
+    after,
+    requestId: who.requestId,
+    ip: who.ip,
+  })
+  const event = (t: Pick<TicketRow, 'id' | 'tenantId'>, who: Who, type: TicketEventType, payload: Record<string, unknown>) => ({
+    tenantId: t.tenantId,
+    type,
+    aggregateType: 'ticket',
+    aggregateId: t.id,
+    payload,
+    actorId: who.userId,
+  })
+
   return {
     async timeline(
       tx: DbOrTx,
@@ -103,32 +143,11 @@ export function createTicketRecorder({ audit, outbox, clock }: Pick<ModuleDeps, 
       visibility: MessageVisibility = 'public',
       at = clock.now(),
     ) {
-      await repo.addTimeline(tx, {
-        tenantId: t.tenantId,
-        ticketId: t.id,
-        kind,
-        visibility,
-        actorType: who.type,
-        actorId: who.userId,
-        actorName: who.name,
-        data,
-        at,
-      })
+      await repo.addTimeline(tx, timelineValues(t, who, kind, data, visibility, at))
     },
 
     async audit(tx: DbOrTx, t: Pick<TicketRow, 'id' | 'tenantId'>, who: Who, action: string, before?: unknown, after?: unknown) {
-      await audit.record(tx, {
-        tenantId: t.tenantId,
-        actorType: who.auditType,
-        actorId: who.userId,
-        action,
-        entityType: 'ticket',
-        entityId: t.id,
-        before,
-        after,
-        requestId: who.requestId,
-        ip: who.ip,
-      })
+      await audit.record(tx, auditEntry(t, who, action, before, after))
     },
 
     async publish<T extends TicketEventType>(
@@ -138,7 +157,26 @@ export function createTicketRecorder({ audit, outbox, clock }: Pick<ModuleDeps, 
       type: T,
       payload: TicketEventPayload<T>,
     ) {
-      await outbox.publish(tx, { tenantId: t.tenantId, type, aggregateType: 'ticket', aggregateId: t.id, payload, actorId: who.userId })
+      await outbox.publish(tx, event(t, who, type, payload))
+    },
+
+    /** A change's timeline entry, audit entry and event in one statement: one round trip instead of three. */
+    async change<T extends TicketEventType>(
+      tx: DbOrTx,
+      t: Pick<TicketRow, 'id' | 'tenantId'>,
+      who: Who,
+      parts: {
+        timeline?: { kind: TimelineKind; data: Record<string, unknown>; visibility?: MessageVisibility; at?: Date }
+        audit?: { action: string; before?: unknown; after?: unknown }
+        event: { type: T; payload: TicketEventPayload<T> }
+      },
+    ) {
+      const alongside: SQL[] = []
+      const tl = parts.timeline
+      if (tl)
+        alongside.push(repo.timelineSql(tx, timelineValues(t, who, tl.kind, tl.data, tl.visibility ?? 'public', tl.at ?? clock.now())))
+      if (parts.audit) alongside.push(audit.entrySql(auditEntry(t, who, parts.audit.action, parts.audit.before, parts.audit.after)))
+      await outbox.publish(tx, event(t, who, parts.event.type, parts.event.payload), { alongside })
     },
   }
 }

@@ -416,6 +416,9 @@ export const ticketRepository = {
   async addTimeline(db: DbOrTx, values: Omit<typeof ticketTimeline.$inferInsert, 'seq'>): Promise<void> {
     await db.insert(ticketTimeline).values(values)
   },
+  /** The insert of a timeline entry, to run inside another statement. */
+  timelineSql: (db: DbOrTx, values: Omit<typeof ticketTimeline.$inferInsert, 'seq'>): SQL =>
+    db.insert(ticketTimeline).values(values).getSQL(),
   listTimeline: (db: DbOrTx, ticketId: string, includeInternal: boolean): Promise<TicketTimelineRow[]> =>
     db
       .select()

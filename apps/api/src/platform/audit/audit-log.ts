@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm'
+import { sql, type SQL } from 'drizzle-orm'
 import type { DbOrTx } from '../db/index.ts'
 
 export type AuditActorType = 'user' | 'token' | 'system' | 'customer' | 'anonymous'
@@ -20,17 +20,21 @@ export interface AuditEntry {
 export interface AuditLog {
   /** Writes an entry in the caller's transaction; the worker seals it into the chain after commit. */
   record(tx: DbOrTx, entry: AuditEntry): Promise<void>
+  /** The insert of an entry, to run inside another statement (see Outbox.publish's `alongside`). */
+  entrySql(entry: AuditEntry): SQL
 }
 
 export function createAuditLog(): AuditLog {
-  return {
-    async record(tx, e) {
-      await tx.execute(sql`insert into audit_log
+  const entrySql = (e: AuditEntry) => sql`insert into audit_log
         (tenant_id, actor_type, actor_id, action, entity_type, entity_id, before, after, request_id, ip)
         values (${e.tenantId}, ${e.actorType}, ${e.actorId}, ${e.action}, ${e.entityType}, ${e.entityId},
           ${e.before === undefined ? null : JSON.stringify(e.before)}::jsonb,
           ${e.after === undefined ? null : JSON.stringify(e.after)}::jsonb,
-          ${e.requestId ?? null}, ${e.ip ?? null})`)
+          ${e.requestId ?? null}, ${e.ip ?? null})`
+  return {
+    async record(tx, e) {
+      await tx.execute(entrySql(e))
     },
+    entrySql,
   }
 }
