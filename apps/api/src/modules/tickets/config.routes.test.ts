@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'drizzle-orm'
 import { createTestRuntime, type TestRuntime } from '../../test/harness.ts'
+import { formatTicketNumber } from './numbering.ts'
 import { buildTicketWorld, newTicket, ok, type TicketJson, type TicketWorld } from './tickets.fixtures.ts'
 
 let rt: TestRuntime
@@ -109,6 +110,12 @@ describe('ticket configuration', () => {
     expect(seq(b.number)).toBe(seq(rolledBack) + 1)
     await ok(w.admin.patch('/api/tickets/settings', { numberFormat: 'HCS-{year}-{seq:4}' }))
     expect((await newTicket(w)).number).toBe(`HCS-2026-${String(seq(b.number) + 1).padStart(4, '0')}`)
+    // the database formats the number inside the insert exactly as formatTicketNumber does: a monthly
+    // counter starts at 1, {seq:2} pads, a bare {seq} does not, every token is filled
+    const monthly = 'T{yy}{month}/{seq:2}/{seq}'
+    await ok(w.admin.patch('/api/tickets/settings', { numberFormat: monthly }))
+    expect((await newTicket(w)).number).toBe(formatTicketNumber(monthly, rt.clock.now(), 1))
+    expect((await newTicket(w)).number).toBe('T2607/02/2')
     const bad = await w.admin.patch('/api/tickets/settings', { numberFormat: 'NO-SEQ' })
     expect(bad.statusCode).toBe(400)
     expect(bad.json().issues[0].path).toBe('body.numberFormat')

@@ -1,5 +1,5 @@
 // Ticket numbers: a per-tenant format with tokens, filled from a per-period counter.
-// Pure; the counter row itself is incremented by the repository in the creating transaction.
+// Pure; the sequence is drawn by the database in the creating transaction (ticket-config.repository).
 
 export const defaultNumberFormat = 'SR-{year}-{seq:6}'
 
@@ -22,12 +22,33 @@ export function counterPeriod(format: string, at: Date): string {
   return 'all'
 }
 
+/**
+ * A format at a moment: the literal text around its sequence tokens and each token's width
+ * (`SR-{year}-{seq:6}` at 2026 → literals `SR-2026-`, ``; widths 6). The number is the literals
+ * with the sequence, padded to each width, between them; the database fills it in the insert.
+ */
+export interface NumberTemplate {
+  literals: string[]
+  widths: number[]
+}
+
+export function numberTemplate(format: string, at: Date): NumberTemplate {
+  const { year, month } = calendarParts(at)
+  const filled = format.replaceAll('{year}', year).replaceAll('{yy}', year.slice(2)).replaceAll('{month}', month)
+  const literals: string[] = []
+  const widths: number[] = []
+  let from = 0
+  for (const m of filled.matchAll(/\{seq(?::(\d{1,2}))?\}/g)) {
+    literals.push(filled.slice(from, m.index))
+    widths.push(m[1] ? Number(m[1]) : 0)
+    from = m.index + m[0].length
+  }
+  literals.push(filled.slice(from))
+  return { literals, widths }
+}
+
 /** `SR-{year}-{seq:6}` at 2026, 42 → `SR-2026-000042`. A sequence wider than N keeps all its digits. */
 export function formatTicketNumber(format: string, at: Date, seq: number): string {
-  const { year, month } = calendarParts(at)
-  return format
-    .replaceAll('{year}', year)
-    .replaceAll('{yy}', year.slice(2))
-    .replaceAll('{month}', month)
-    .replace(/\{seq(?::(\d{1,2}))?\}/g, (_m, width: string | undefined) => String(seq).padStart(width ? Number(width) : 0, '0'))
+  const { literals, widths } = numberTemplate(format, at)
+  return literals.map((l, i) => (i < widths.length ? l + String(seq).padStart(widths[i]!, '0') : l)).join('')
 }

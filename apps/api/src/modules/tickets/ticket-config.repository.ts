@@ -1,7 +1,7 @@
 // SQL for the tickets configuration: settings and ticket numbers, types, categories, queues, saved views.
-import { and, asc, eq, inArray, or, sql } from 'drizzle-orm'
-import { rows, type DbOrTx } from '../../platform/db/index.ts'
-import { defaultNumberFormat } from './numbering.ts'
+import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
+import { type DbOrTx } from '../../platform/db/index.ts'
+import { defaultNumberFormat, type NumberTemplate } from './numbering.ts'
 import { defaultPriorityMatrix } from './priority.ts'
 import {
   ticketCategories,
@@ -55,9 +55,13 @@ export const ticketConfigRepository = {
    * transaction ends, so concurrent creates queue here and a rollback gives the number back.
    */
   /** The next number of the tenant's period (a sequence per tenant and period; see migration 0033). */
-  async nextSequence(db: DbOrTx, tenantId: string, period: string): Promise<number> {
-    const [row] = await rows<{ value: string }>(db, sql`select next_ticket_number(${tenantId}, ${period})::text as value`)
-    return Number(row!.value)
+  /** The next number of a period as an expression for the ticket's insert: drawn and formatted in that statement. */
+  nextNumberSql(tenantId: string, period: string, t: NumberTemplate): SQL {
+    const pieces = t.literals.flatMap((literal, i) => [
+      sql`${literal}::text`,
+      ...(i < t.widths.length ? [sql`lpad(s::text, greatest(${t.widths[i]}::int, length(s::text)), '0')`] : []),
+    ])
+    return sql`(select ${sql.join(pieces, sql` || `)} from next_ticket_number(${tenantId}, ${period}) as s)`
   },
 
   // ─── types ───

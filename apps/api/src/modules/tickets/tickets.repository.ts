@@ -152,7 +152,8 @@ function filterConditions(r: ListRequest): SQL[] {
 }
 
 export const ticketRepository = {
-  async insert(db: DbOrTx, values: NewTicketRow): Promise<TicketRow> {
+  /** `number` may be an expression (ticket-config's nextNumberSql: drawn and formatted in this statement). */
+  async insert(db: DbOrTx, values: Omit<NewTicketRow, 'number'> & { number: string | SQL }): Promise<TicketRow> {
     const [row] = await db.insert(tickets).values(values).returning()
     return row!
   },
