@@ -122,21 +122,32 @@ const scopeOnBegin = new AsyncLocalStorage<{ tenantId: string; sent: boolean }>(
  * Named prepared statements: every parameterised statement is parsed (and, once PostgreSQL settles
  * on a generic plan, planned) once per connection instead of on every execution, which halved the
  * server's CPU per statement here (parse, row-level-security rewrite and planning were most of it).
- * Names come from the SQL text, one process-wide name per text, so every connection agrees; at most
- * MAX_NAMED_STATEMENTS texts are named (queries whose text varies, such as IN lists of every length,
- * run unnamed beyond that). Off with DATABASE_PREPARED_STATEMENTS=false, for a pooler that cannot
- * keep prepared statements (PgBouncer before 1.21 in transaction mode).
+ * Names come from the SQL text, one process-wide name per text, so every connection agrees. A text
+ * is named on its third execution (one-off statements, such as the demo seed's bulk inserts, stay
+ * unnamed), and at most MAX_NAMED_STATEMENTS texts are (each connection keeps a plan per name;
+ * texts that vary, such as IN lists of every length, run unnamed beyond that). Off with
+ * DATABASE_PREPARED_STATEMENTS=false, for a pooler that cannot keep prepared statements (PgBouncer
+ * before 1.21 in transaction mode).
  */
-const MAX_NAMED_STATEMENTS = 2000
+const MAX_NAMED_STATEMENTS = 1000
+const NAME_AFTER_EXECUTIONS = 3
 const statementNames = new Map<string, string>()
+const executions = new Map<string, number>()
 
 export function statementName(text: string): string | undefined {
-  let name = statementNames.get(text)
-  if (name === undefined && statementNames.size < MAX_NAMED_STATEMENTS) {
-    name = `ac_${statementNames.size.toString(36)}`
-    statementNames.set(text, name)
+  const name = statementNames.get(text)
+  if (name !== undefined || statementNames.size >= MAX_NAMED_STATEMENTS) return name
+  const n = (executions.get(text) ?? 0) + 1
+  if (n < NAME_AFTER_EXECUTIONS) {
+    // texts seen once or twice: forgotten wholesale when there are too many of them
+    if (executions.size >= 10 * MAX_NAMED_STATEMENTS) executions.clear()
+    executions.set(text, n)
+    return undefined
   }
-  return name
+  executions.delete(text)
+  const named = `ac_${statementNames.size.toString(36)}`
+  statementNames.set(text, named)
+  return named
 }
 
 const customPlans = new AsyncLocalStorage<true>()
