@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, ilike, inArray, ne, or, sql, type SQL } from 'drizzle-orm'
 import type { CustomerListQuery } from '@aftercare/contracts'
-import type { DbOrTx } from '../../platform/db/index.ts'
+import { cachedQuery, type DbOrTx } from '../../platform/db/index.ts'
 import { keysetAfter, sortKeyText, type KeysetPosition, type SortKeyKind } from '../../platform/http/pagination.ts'
 import { customerAddresses, customerContacts, customers, type AddressRow, type ContactRow, type CustomerRow } from './customers.tables.ts'
 
@@ -13,13 +13,21 @@ const sortColumns = {
 } as const
 const sortKinds: Record<keyof typeof sortColumns, SortKeyKind> = { name: 'text', createdAt: 'timestamp', tier: 'integer' }
 
+const customerById = cachedQuery((db) =>
+  db
+    .select()
+    .from(customers)
+    .where(eq(customers.id, sql.placeholder('id')))
+    .limit(1),
+)
+
 export const customerRepository = {
   /** How a cursor's sort key is read back for this sort. */
   sortKind: (sort: CustomerListQuery['sort']): SortKeyKind => sortKinds[sort.replace(/^-/, '') as keyof typeof sortColumns],
 
   async findById(db: DbOrTx, id: string, opts: { forUpdate?: boolean } = {}): Promise<CustomerRow | undefined> {
-    const q = db.select().from(customers).where(eq(customers.id, id)).limit(1)
-    const [row] = opts.forUpdate ? await q.for('update') : await q
+    if (!opts.forUpdate) return (await customerById(db, { id }))[0]
+    const [row] = await db.select().from(customers).where(eq(customers.id, id)).limit(1).for('update')
     return row
   },
 

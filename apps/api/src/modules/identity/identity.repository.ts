@@ -1,12 +1,28 @@
 // All SQL of the identity module; no rules. The transaction is always the first argument.
 // Queries filter by tenant explicitly even though row-level security would too (two walls).
 import { and, arrayContains, asc, count, eq, gt, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm'
-import type { DbOrTx } from '../../platform/db/index.ts'
+import { cachedQuery, type DbOrTx } from '../../platform/db/index.ts'
 import { apiTokens, sessions, teamMembers, teams, tenants, users, type UserRow } from './identity.tables.ts'
 
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 
 export type UserPatch = Partial<Omit<UserRow, 'id' | 'tenantId' | 'createdAt'>>
+
+const userById = cachedQuery((db) =>
+  db
+    .select()
+    .from(users)
+    .where(and(eq(users.tenantId, sql.placeholder('tenantId')), eq(users.id, sql.placeholder('id'))))
+    .limit(1),
+)
+const tokenByHash = cachedQuery((db) =>
+  db
+    .select({ token: apiTokens, user: users })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(and(eq(apiTokens.tokenHash, sql.placeholder('tokenHash')), isNull(apiTokens.revokedAt)))
+    .limit(1),
+)
 
 export const identityRepository = {
   // ── tenants (owner connection: a tenant is looked up before any tenant scope exists)
@@ -41,12 +57,13 @@ export const identityRepository = {
     return row
   },
   async findUserById(tx: DbOrTx, tenantId: string, id: string, opts: { forUpdate?: boolean } = {}) {
-    const q = tx
+    if (!opts.forUpdate) return (await userById(tx, { tenantId, id }))[0]
+    const [row] = await tx
       .select()
       .from(users)
       .where(and(eq(users.tenantId, tenantId), eq(users.id, id)))
       .limit(1)
-    const [row] = opts.forUpdate ? await q.for('update') : await q
+      .for('update')
     return row
   },
   async insertUser(tx: DbOrTx, values: typeof users.$inferInsert) {
@@ -223,12 +240,7 @@ export const identityRepository = {
   },
   /** Owner connection: the request's token and its user, from the bearer value's hash. */
   async findTokenByHash(db: DbOrTx, tokenHash: string) {
-    const [row] = await db
-      .select({ token: apiTokens, user: users })
-      .from(apiTokens)
-      .innerJoin(users, eq(users.id, apiTokens.userId))
-      .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt)))
-      .limit(1)
+    const [row] = await tokenByHash(db, { tokenHash })
     return row
   },
   async touchToken(db: DbOrTx, id: string, at: Date) {

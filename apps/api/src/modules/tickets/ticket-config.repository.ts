@@ -1,6 +1,6 @@
 // SQL for the tickets configuration: settings and ticket numbers, types, categories, queues, saved views.
 import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
-import { type DbOrTx } from '../../platform/db/index.ts'
+import { cachedQuery, type DbOrTx } from '../../platform/db/index.ts'
 import { defaultNumberFormat, type NumberTemplate } from './numbering.ts'
 import { defaultPriorityMatrix } from './priority.ts'
 import {
@@ -19,10 +19,19 @@ import {
 
 export type QueueWithMembers = TicketQueueRow & { memberIds: string[] }
 
+const settingsOf = cachedQuery((db) =>
+  db
+    .select()
+    .from(ticketSettings)
+    .where(eq(ticketSettings.tenantId, sql.placeholder('tenantId')))
+    .limit(1),
+)
+const allTypes = cachedQuery((db) => db.select().from(ticketTypes).orderBy(asc(ticketTypes.sortOrder), asc(ticketTypes.name)))
+
 export const ticketConfigRepository = {
   /** The tenant's settings, written with the defaults the first time they are needed. */
   async settings(db: DbOrTx, tenantId: string, now: Date): Promise<TicketSettingsRow> {
-    const [row] = await db.select().from(ticketSettings).where(eq(ticketSettings.tenantId, tenantId)).limit(1)
+    const [row] = await settingsOf(db, { tenantId })
     if (row) return row
     await db
       .insert(ticketSettings)
@@ -65,7 +74,7 @@ export const ticketConfigRepository = {
   },
 
   // ─── types ───
-  listTypes: (db: DbOrTx) => db.select().from(ticketTypes).orderBy(asc(ticketTypes.sortOrder), asc(ticketTypes.name)),
+  listTypes: (db: DbOrTx) => allTypes(db, {}),
   async findType(db: DbOrTx, id: string): Promise<TicketTypeRow | undefined> {
     const [row] = await db.select().from(ticketTypes).where(eq(ticketTypes.id, id)).limit(1)
     return row

@@ -1,7 +1,7 @@
 // SQL for tickets and what hangs off them (watchers, messages, attachments, links, timeline).
 import { openTicketStatuses, type MessageVisibility, type TicketFilters, type TicketStatus } from '@aftercare/contracts'
 import { and, asc, desc, eq, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm'
-import type { DbOrTx } from '../../platform/db/index.ts'
+import { cachedQuery, type DbOrTx } from '../../platform/db/index.ts'
 import { fileRecords, files, type UploadedFile } from '../../platform/files/index.ts'
 import type { TicketScope } from './tickets.policy.ts'
 import {
@@ -151,6 +151,14 @@ function filterConditions(r: ListRequest): SQL[] {
   return where.filter((w): w is SQL => w !== undefined)
 }
 
+const ticketById = cachedQuery((db) =>
+  db
+    .select()
+    .from(tickets)
+    .where(eq(tickets.id, sql.placeholder('id')))
+    .limit(1),
+)
+
 export const ticketRepository = {
   /** `number` may be an expression (ticket-config's nextNumberSql: drawn and formatted in this statement). */
   async insert(db: DbOrTx, values: Omit<NewTicketRow, 'number'> & { number: string | SQL }): Promise<TicketRow> {
@@ -159,7 +167,7 @@ export const ticketRepository = {
   },
 
   async findById(db: DbOrTx, id: string): Promise<TicketRow | undefined> {
-    const [row] = await db.select().from(tickets).where(eq(tickets.id, id)).limit(1)
+    const [row] = await ticketById(db, { id })
     return row
   },
 

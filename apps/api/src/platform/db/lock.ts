@@ -3,7 +3,9 @@ import { join } from 'node:path'
 
 export class DataDirInUseError extends Error {
   constructor(dir: string, pid: number) {
-    super(`The data directory ${dir} is in use by another Aftercare process (pid ${pid}). Stop it first, or set DATA_DIR to another directory.`)
+    super(
+      `The data directory ${dir} is in use by another Aftercare process (pid ${pid}). Stop it first, or set DATA_DIR to another directory.`,
+    )
   }
 }
 

@@ -34,8 +34,7 @@ export async function migrate(database: Database, dir = migrationsDir): Promise<
   for (const m of readMigrations(dir)) {
     const [row] = await database.query<{ checksum: string }>('select checksum from schema_migrations where name = $1', [m.name])
     if (row) {
-      if (row.checksum !== m.checksum)
-        throw new Error(`Migration ${m.name} was changed after it was applied; add a new migration instead`)
+      if (row.checksum !== m.checksum) throw new Error(`Migration ${m.name} was changed after it was applied; add a new migration instead`)
       continue
     }
     const script = `select pg_advisory_xact_lock(7349001);

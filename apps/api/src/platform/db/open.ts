@@ -5,9 +5,10 @@ import { openPglite, openPostgres, type Database } from './database.ts'
 import { lockDataDir } from './lock.ts'
 
 /** Opens the configured database: PostgreSQL when DATABASE_URL is set, else PGlite in DATA_DIR (locked). */
-export async function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'dataDir'> & Partial<Pick<Config, 'DATABASE_PREPARED_STATEMENTS'>>): Promise<Database> {
-  if (config.DATABASE_URL)
-    return openPostgres(config.DATABASE_URL, { preparedStatements: config.DATABASE_PREPARED_STATEMENTS ?? true })
+export async function openDatabase(
+  config: Pick<Config, 'DATABASE_URL' | 'dataDir'> & Partial<Pick<Config, 'DATABASE_PREPARED_STATEMENTS'>>,
+): Promise<Database> {
+  if (config.DATABASE_URL) return openPostgres(config.DATABASE_URL, { preparedStatements: config.DATABASE_PREPARED_STATEMENTS ?? true })
   mkdirSync(config.dataDir, { recursive: true })
   const release = lockDataDir(config.dataDir)
   try {
