@@ -1,7 +1,7 @@
 // All SQL of the notification center. Tenant-scoped functions take a transaction from withTenant
 // (row-level security applies); the delivery loop's claims run on the owner connection across tenants.
 import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm'
-import { rows, type DbOrTx } from '../../platform/db/index.ts'
+import { cachedQuery, rows, type DbOrTx } from '../../platform/db/index.ts'
 import {
   notificationChannels,
   notificationDeliveries,
@@ -26,10 +26,16 @@ export function decodeCursor(s: string | undefined): Cursor | undefined {
   return { at: new Date(at), id }
 }
 
+// read for every event the dispatcher handles: built once
+const allTemplates = cachedQuery((db) => db.select().from(notificationTemplates))
+const enabledChannels = cachedQuery((db) =>
+  db.select().from(notificationChannels).where(eq(notificationChannels.enabled, true)).orderBy(notificationChannels.createdAt),
+)
+
 export const notificationRepository = {
   // ── templates
   listTemplates(tx: DbOrTx) {
-    return tx.select().from(notificationTemplates)
+    return allTemplates(tx, {})
   },
   async findTemplate(tx: DbOrTx, key: { eventType: string; channel: string; locale: string; audience: string }) {
     const [row] = await tx
@@ -67,7 +73,7 @@ export const notificationRepository = {
     return row
   },
   enabledChannels(tx: DbOrTx) {
-    return tx.select().from(notificationChannels).where(eq(notificationChannels.enabled, true)).orderBy(notificationChannels.createdAt)
+    return enabledChannels(tx, {})
   },
   async insertChannel(tx: DbOrTx, values: typeof notificationChannels.$inferInsert) {
     const [row] = await tx.insert(notificationChannels).values(values).returning()

@@ -1,7 +1,7 @@
 // All SQL of the SLA module; the transaction is always the first argument; no business rules.
 import { randomUUID } from 'node:crypto'
 import { and, asc, count, desc, eq, inArray, isNull, lte, ne, or, sql, type SQL } from 'drizzle-orm'
-import { rows, type DbOrTx } from '../../platform/db/index.ts'
+import { cachedQuery, rows, type DbOrTx } from '../../platform/db/index.ts'
 import {
   slaCalendarDays,
   slaCalendars,
@@ -22,17 +22,35 @@ import {
   type SubjectType,
 } from './sla.tables.ts'
 
+// the selects the worker runs for every ticket event, built once
+const calendarById = cachedQuery((db) =>
+  db
+    .select()
+    .from(slaCalendars)
+    .where(eq(slaCalendars.id, sql.placeholder('id')))
+    .limit(1),
+)
+const defaultCalendar = cachedQuery((db) => db.select().from(slaCalendars).where(eq(slaCalendars.isDefault, true)).limit(1))
+const activePolicies = cachedQuery((db) =>
+  db.select().from(slaPolicies).where(eq(slaPolicies.active, true)).orderBy(asc(slaPolicies.rank), asc(slaPolicies.createdAt)),
+)
+const slaTicketById = cachedQuery((db) =>
+  db
+    .select()
+    .from(slaTickets)
+    .where(eq(slaTickets.ticketId, sql.placeholder('ticketId')))
+    .limit(1),
+)
+
 export const calendarRepository = {
   list: (db: DbOrTx) => db.select().from(slaCalendars).orderBy(desc(slaCalendars.isDefault), asc(slaCalendars.name)),
 
   async find(db: DbOrTx, id: string): Promise<CalendarRow | undefined> {
-    const [row] = await db.select().from(slaCalendars).where(eq(slaCalendars.id, id)).limit(1)
-    return row
+    return (await calendarById(db, { id }))[0]
   },
 
   async findDefault(db: DbOrTx): Promise<CalendarRow | undefined> {
-    const [row] = await db.select().from(slaCalendars).where(eq(slaCalendars.isDefault, true)).limit(1)
-    return row
+    return (await defaultCalendar(db, {}))[0]
   },
 
   async findByName(db: DbOrTx, name: string): Promise<CalendarRow | undefined> {
@@ -129,8 +147,7 @@ export const calendarRepository = {
 export const policyRepository = {
   list: (db: DbOrTx) => db.select().from(slaPolicies).orderBy(asc(slaPolicies.rank), asc(slaPolicies.createdAt)),
 
-  active: (db: DbOrTx) =>
-    db.select().from(slaPolicies).where(eq(slaPolicies.active, true)).orderBy(asc(slaPolicies.rank), asc(slaPolicies.createdAt)),
+  active: (db: DbOrTx) => activePolicies(db, {}),
 
   async find(db: DbOrTx, id: string): Promise<PolicyRow | undefined> {
     const [row] = await db.select().from(slaPolicies).where(eq(slaPolicies.id, id)).limit(1)
@@ -189,8 +206,8 @@ export const settingsRepository = {
 
 export const ticketRepository = {
   async find(db: DbOrTx, ticketId: string, opts: { lock?: boolean } = {}) {
-    const q = db.select().from(slaTickets).where(eq(slaTickets.ticketId, ticketId)).limit(1)
-    const [row] = opts.lock ? await q.for('update') : await q
+    if (!opts.lock) return (await slaTicketById(db, { ticketId }))[0]
+    const [row] = await db.select().from(slaTickets).where(eq(slaTickets.ticketId, ticketId)).limit(1).for('update')
     return row
   },
   async insertOnce(db: DbOrTx, values: typeof slaTickets.$inferInsert): Promise<boolean> {
