@@ -1,7 +1,7 @@
+import { formatTicketNumber } from '@aftercare/contracts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'drizzle-orm'
 import { createTestRuntime, type TestRuntime } from '../../test/harness.ts'
-import { formatTicketNumber } from './numbering.ts'
 import { buildTicketWorld, newTicket, ok, type TicketJson, type TicketWorld } from './tickets.fixtures.ts'
 
 let rt: TestRuntime

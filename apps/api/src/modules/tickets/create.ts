@@ -1,13 +1,19 @@
 // Creating a ticket: from the workbench (staff on behalf of a customer), from the portal (a
 // customer contact for their own organisation), or from another module inside its transaction
 // (device QR reports, inbound mail, webhooks) through `insertTicket`.
-import type { CreateTicketBody, CustomFieldValues, TicketChannel, TicketPriority } from '@aftercare/contracts'
+import {
+  counterPeriod,
+  numberTemplate,
+  type CreateTicketBody,
+  type CustomFieldValues,
+  type TicketChannel,
+  type TicketPriority,
+} from '@aftercare/contracts'
 import type { DbOrTx } from '../../platform/db/index.ts'
 import { NotFoundError, ValidationError } from '../../platform/errors.ts'
 import type { RequestContext } from '../../platform/http/access.ts'
 import { findUserSummary, isActiveWithRole } from '../identity/index.ts'
 import { validateCustomFields } from './custom-fields.ts'
-import { counterPeriod, numberTemplate } from './numbering.ts'
 import { priorityOf } from './priority.ts'
 import { indexTokens, similarity } from './search.ts'
 import { ticketConfigRepository as config } from './ticket-config.repository.ts'

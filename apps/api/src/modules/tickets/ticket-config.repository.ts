@@ -1,7 +1,7 @@
 // SQL for the tickets configuration: settings and ticket numbers, types, categories, queues, saved views.
+import { defaultNumberFormat, type NumberTemplate } from '@aftercare/contracts'
 import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
 import { cachedQuery, type DbOrTx } from '../../platform/db/index.ts'
-import { defaultNumberFormat, type NumberTemplate } from './numbering.ts'
 import { defaultPriorityMatrix } from './priority.ts'
 import {
   ticketCategories,
@@ -60,11 +60,9 @@ export const ticketConfigRepository = {
   },
 
   /**
-   * The next sequence number of a period. The upsert locks the counter row until the creating
-   * transaction ends, so concurrent creates queue here and a rollback gives the number back.
+   * The next number of a period as an expression for the ticket's insert, drawn from the tenant's
+   * sequence for the period (migration 0033) and formatted in that statement.
    */
-  /** The next number of the tenant's period (a sequence per tenant and period; see migration 0033). */
-  /** The next number of a period as an expression for the ticket's insert: drawn and formatted in that statement. */
   nextNumberSql(tenantId: string, period: string, t: NumberTemplate): SQL {
     const pieces = t.literals.flatMap((literal, i) => [
       sql`${literal}::text`,

@@ -1,5 +1,5 @@
 // Ticket numbers, the reopen window and attachment limits.
-import { TicketSettings } from '@aftercare/contracts'
+import { formatTicketNumber, TicketSettings } from '@aftercare/contracts'
 import { App, Button, Form, Input, InputNumber } from 'antd'
 import { useEffect } from 'react'
 import { useTranslation } from 'react-i18next'
@@ -17,15 +17,8 @@ interface Values {
 
 const MB = 1024 * 1024
 
-/** What a number looks like with this format (the sequence shown as 1). */
-function sample(format: string): string {
-  const now = new Date()
-  return format
-    .replaceAll('{year}', String(now.getFullYear()))
-    .replaceAll('{yy}', String(now.getFullYear()).slice(2))
-    .replaceAll('{month}', String(now.getMonth() + 1).padStart(2, '0'))
-    .replace(/\{seq(?::(\d{1,2}))?\}/g, (_m, w?: string) => '1'.padStart(Number(w ?? 1), '0'))
-}
+/** What the first number of a period looks like with this format (formatted as the server does). */
+const sample = (format: string) => formatTicketNumber(format, new Date(), 1)
 
 export function SettingsTab() {
   const { t } = useTranslation()

@@ -1,5 +1,6 @@
-// Ticket numbers: a per-tenant format with tokens, filled from a per-period counter.
-// Pure; the sequence is drawn by the database in the creating transaction (ticket-config.repository).
+// Ticket numbers: a per-tenant format with tokens (TicketSettings.numberFormat), filled from a
+// per-period sequence. Pure: the API draws the sequence in the ticket's insert (its template here),
+// the admin screen shows what a number will look like.
 
 export const defaultNumberFormat = 'SR-{year}-{seq:6}'
 

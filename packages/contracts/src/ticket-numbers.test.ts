@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { counterPeriod, defaultNumberFormat, formatTicketNumber } from './numbering.ts'
+import { counterPeriod, defaultNumberFormat, formatTicketNumber } from './ticket-numbers.ts'
 
 describe('ticket numbers', () => {
   it('fills {year}, {yy}, {month} in China time and pads {seq:N}', () => {
