@@ -134,7 +134,7 @@ const NAME_AFTER_EXECUTIONS = 3
 const statementNames = new Map<string, string>()
 const executions = new Map<string, number>()
 
-export function statementName(text: string): string | undefined {
+function statementName(text: string): string | undefined {
   const name = statementNames.get(text)
   if (name !== undefined || statementNames.size >= MAX_NAMED_STATEMENTS) return name
   const n = (executions.get(text) ?? 0) + 1

@@ -134,6 +134,8 @@ export function createOutboxDelivery(opts: OutboxDeliveryOptions): OutboxDeliver
    */
   const planned = <T>(fn: (tx: DbOrTx) => Promise<T>) => withCustomPlans(() => database.transaction(fn))
 
+  let createdSinceAnalyze = 0
+
   /** Creates the deliveries of committed, not yet dispatched events; returns how many events. */
   async function dispatch(): Promise<number> {
     const { events, deliveries } = await planned(async (tx) => {
@@ -177,7 +179,6 @@ export function createOutboxDelivery(opts: OutboxDeliveryOptions): OutboxDeliver
     }
     return events
   }
-  let createdSinceAnalyze = 0
 
   /** Leases due deliveries: the oldest pending delivery of each aggregate per listener, skipping rows another worker holds. */
   async function claim(): Promise<ClaimedRow[]> {
