@@ -230,7 +230,7 @@ describe('two-factor (TOTP)', () => {
     expect((await login(rt, { email: u.email, tenant: t.tenant.slug })).statusCode).toBe(200)
 
     const actions = await rt.database.query<{ action: string; before: unknown; after: unknown }>(
-      "select action, before, after from audit_log where entity_id = $1 and action like 'totp.%'",
+      "select action, before, after from audit_log where entity_id = $1 and action like 'totp.%' order by id",
       [u.id],
     )
     expect(actions.map((a) => a.action)).toEqual(['totp.enabled', 'totp.disabled'])
