@@ -10,7 +10,7 @@ import type { EventListener } from './platform/events/types.ts'
 import { createFileStorage, type FileStorage } from './platform/files/index.ts'
 import type { JobDefinition, Jobs } from './platform/jobs/types.ts'
 import type { RealtimePublisher, TopicAuthorizer } from './platform/realtime/types.ts'
-import { createCustomersModule, findContactsBy, findCustomerSummary } from './modules/customers/index.ts'
+import { createCustomersModule, findContactsBy, findCustomerSummaries, findCustomerSummary } from './modules/customers/index.ts'
 import { createDevicesModule, findDeviceSummary } from './modules/devices/index.ts'
 import { createDispatchModule } from './modules/dispatch/index.ts'
 import { createIdentityModule } from './modules/identity/index.ts'
@@ -52,6 +52,7 @@ export function createModules(platform: PlatformDeps) {
   const dispatch = createDispatchModule(deps)
   const tickets = createTicketsModule(deps, {
     findCustomer: (tx, _tenantId, id) => findCustomerSummary(tx, id, { withManager: false }),
+    findCustomers: (tx, _tenantId, ids) => findCustomerSummaries(tx, ids),
     findDevice: (tx, _tenantId, id) => findDeviceSummary(tx, id, deps.clock.now()),
   })
   const devices = createDevicesModule(deps, {

@@ -24,6 +24,12 @@ import type { TicketRow } from './tickets.tables.ts'
 export interface TicketNeighbours {
   /** A customer of the tenant, or undefined. */
   findCustomer(tx: DbOrTx, tenantId: string, id: string): Promise<{ id: string; name: string; tier: CustomerTier } | undefined>
+  /** Customers of the tenant by id (absent ids are missing from the map). */
+  findCustomers(
+    tx: DbOrTx,
+    tenantId: string,
+    ids: readonly string[],
+  ): Promise<Map<string, { id: string; name: string; tier: CustomerTier }>>
   /** A device of the tenant with its owner (and, for the service report, what it is), or undefined. */
   findDevice(
     tx: DbOrTx,
@@ -133,6 +139,25 @@ export function createTicketRecorder({ audit, outbox, clock }: Pick<ModuleDeps, 
     actorId: who.userId,
   })
 
+  /** The changes of several tickets (a group commit's) in one statement, each as `change` writes it. */
+  async function changes<T extends TicketEventType>(
+    tx: DbOrTx,
+    list: readonly { t: Pick<TicketRow, 'id' | 'tenantId'>; who: Who; parts: ChangeParts<T> }[],
+  ) {
+    const timelines = list.flatMap(({ t, who, parts: { timeline: tl } }) =>
+      tl ? [timelineValues(t, who, tl.kind, tl.data, tl.visibility ?? 'public', tl.at ?? clock.now())] : [],
+    )
+    const audits = list.flatMap(({ t, who, parts: { audit: a } }) => (a ? [auditEntry(t, who, a.action, a.before, a.after)] : []))
+    const alongside: SQL[] = []
+    if (timelines.length) alongside.push(repo.timelineSql(tx, timelines))
+    if (audits.length) alongside.push(audit.entrySql(audits))
+    await outbox.publishAll(
+      tx,
+      list.map(({ t, who, parts }) => event(t, who, parts.event.type, parts.event.payload)),
+      { alongside },
+    )
+  }
+
   return {
     async timeline(
       tx: DbOrTx,
@@ -161,24 +186,18 @@ export function createTicketRecorder({ audit, outbox, clock }: Pick<ModuleDeps, 
     },
 
     /** A change's timeline entry, audit entry and event in one statement: one round trip instead of three. */
-    async change<T extends TicketEventType>(
-      tx: DbOrTx,
-      t: Pick<TicketRow, 'id' | 'tenantId'>,
-      who: Who,
-      parts: {
-        timeline?: { kind: TimelineKind; data: Record<string, unknown>; visibility?: MessageVisibility; at?: Date }
-        audit?: { action: string; before?: unknown; after?: unknown }
-        event: { type: T; payload: TicketEventPayload<T> }
-      },
-    ) {
-      const alongside: SQL[] = []
-      const tl = parts.timeline
-      if (tl)
-        alongside.push(repo.timelineSql(tx, timelineValues(t, who, tl.kind, tl.data, tl.visibility ?? 'public', tl.at ?? clock.now())))
-      if (parts.audit) alongside.push(audit.entrySql(auditEntry(t, who, parts.audit.action, parts.audit.before, parts.audit.after)))
-      await outbox.publish(tx, event(t, who, parts.event.type, parts.event.payload), { alongside })
+    async change<T extends TicketEventType>(tx: DbOrTx, t: Pick<TicketRow, 'id' | 'tenantId'>, who: Who, parts: ChangeParts<T>) {
+      await changes(tx, [{ t, who, parts }])
     },
+
+    changes,
   }
+}
+/** What one change writes: its timeline entry and audit entry (optional) and its event. */
+export interface ChangeParts<T extends TicketEventType> {
+  timeline?: { kind: TimelineKind; data: Record<string, unknown>; visibility?: MessageVisibility; at?: Date }
+  audit?: { action: string; before?: unknown; after?: unknown }
+  event: { type: T; payload: TicketEventPayload<T> }
 }
 export type TicketRecorder = ReturnType<typeof createTicketRecorder>
 

@@ -165,6 +165,15 @@ export const ticketRepository = {
     const [row] = await db.insert(tickets).values(values).returning()
     return row!
   },
+  /** Several tickets in one statement; the rows come back in the order of `values` (matched by id). */
+  async insertAll(
+    db: DbOrTx,
+    values: (Omit<NewTicketRow, 'number' | 'id'> & { id: string; number: string | SQL })[],
+  ): Promise<TicketRow[]> {
+    if (!values.length) return []
+    const byId = new Map((await db.insert(tickets).values(values).returning()).map((r) => [r.id, r]))
+    return values.map((v) => byId.get(v.id)!)
+  },
 
   async findById(db: DbOrTx, id: string): Promise<TicketRow | undefined> {
     const [row] = await ticketById(db, { id })
@@ -426,8 +435,14 @@ export const ticketRepository = {
     await db.insert(ticketTimeline).values(values)
   },
   /** The insert of a timeline entry, to run inside another statement. */
-  timelineSql: (db: DbOrTx, values: Omit<typeof ticketTimeline.$inferInsert, 'seq'>): SQL =>
-    db.insert(ticketTimeline).values(values).getSQL(),
+  timelineSql: (
+    db: DbOrTx,
+    values: Omit<typeof ticketTimeline.$inferInsert, 'seq'> | Omit<typeof ticketTimeline.$inferInsert, 'seq'>[],
+  ): SQL =>
+    db
+      .insert(ticketTimeline)
+      .values(Array.isArray(values) ? values : [values])
+      .getSQL(),
   listTimeline: (db: DbOrTx, ticketId: string, includeInternal: boolean): Promise<TicketTimelineRow[]> =>
     db
       .select()

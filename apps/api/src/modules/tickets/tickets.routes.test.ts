@@ -58,6 +58,40 @@ describe('creating tickets', () => {
     expect(timeline.items).toMatchObject([{ kind: 'created', actorName: '一线客服 张丽' }])
   })
 
+  it('creates tickets arriving together in shared transactions, each with its own number, records and errors', async () => {
+    const subjects = Array.from({ length: 10 }, (_, i) => `同时报修 ${i}`)
+    const posts = [
+      ...subjects.map((subject) => w.agent.post('/api/tickets', { subject, typeId: w.types.repair, customerId: w.customerA })),
+      w.agent.post('/api/tickets', { subject: '客户不存在', typeId: w.types.repair, customerId: crypto.randomUUID() }),
+      w.contactA.post('/api/tickets', { subject: '越权', typeId: w.types.repair, customerId: w.customerB }),
+      w.agent.post('/api/tickets', { subject: '字段不对', typeId: w.types.repair, customerId: w.customerA, categoryId: w.category }),
+    ]
+    const res = await Promise.all(posts)
+    expect(res.map((r) => r.statusCode)).toEqual([...Array(10).fill(201), 422, 404, 422])
+    expect(res[10]!.json().issues[0].path).toBe('customerId')
+    expect(res[12]!.json().issues[0].path).toBe('customFields.model')
+    const created = res.slice(0, 10).map((r) => r.json() as TicketJson)
+    expect(created.map((t) => t.subject)).toEqual(subjects)
+    const numbers = created.map((t) => Number(t.number.slice(-6))).sort((x, y) => x - y)
+    expect(numbers).toEqual(Array.from({ length: 10 }, (_, i) => numbers[0]! + i))
+
+    const ids = created.map((t) => t.id)
+    const [facts] = await rt.database.query<{ events: number; audits: number; timelines: number; transactions: number }>(
+      `select (select count(*)::int from outbox where type = 'ticket.created' and aggregate_id::text = any($1::text[])) as events,
+              (select count(*)::int from audit_log where action = 'ticket.created' and entity_id::text = any($1::text[])) as audits,
+              (select count(*)::int from ticket_timeline where kind = 'created' and ticket_id::text = any($1::text[])) as timelines,
+              (select count(distinct xmin::text)::int from tickets where id::text = any($1::text[])) as transactions`,
+      [ids],
+    )
+    expect(facts).toMatchObject({ events: 10, audits: 10, timelines: 10 })
+    // group commit: fewer transactions than tickets
+    expect(facts!.transactions).toBeLessThan(10)
+    for (const t of created.slice(0, 2)) {
+      const timeline = await ok<{ items: { kind: string; actorName: string }[] }>(w.agent.get(`/api/tickets/${t.id}/timeline`))
+      expect(timeline.items).toEqual([expect.objectContaining({ kind: 'created' })])
+    }
+  })
+
   it('validates custom fields on the server, naming each field', async () => {
     const res = await w.agent.post('/api/tickets', {
       subject: '空调噪音',

@@ -18,6 +18,8 @@ export interface Outbox {
    * run in the same statement as data-modifying CTEs: one round trip instead of one each.
    */
   publish(tx: DbOrTx, event: DomainEvent, opts?: { alongside?: readonly SQL[] }): Promise<string>
+  /** Several events in one statement (with `alongside` as in publish), e.g. a group commit's. */
+  publishAll(tx: DbOrTx, events: readonly DomainEvent[], opts?: { alongside?: readonly SQL[] }): Promise<void>
 }
 
 /**
@@ -36,27 +38,31 @@ export interface OutboxNotification {
   aggregateId: string | null
 }
 
-/** NOTIFY payloads must stay under 8000 bytes; an envelope that would not fit is not announced. */
-const fitsNotify = (e: DomainEvent) => Buffer.byteLength(`${e.type}${e.aggregateType ?? ''}${e.aggregateId ?? ''}`) < 7000
-
 export function createOutbox(): Outbox {
+  async function write(tx: DbOrTx, events: readonly DomainEvent[], alongside: readonly SQL[] = []) {
+    const values = events.map(
+      (e) => sql`(${e.tenantId}, ${e.type}, ${e.aggregateType ?? null}, ${e.aggregateId ?? null},
+          ${JSON.stringify(e.payload ?? {})}::jsonb, ${e.actorId ?? null})`,
+    )
+    const insert = sql`insert into outbox (tenant_id, type, aggregate_type, aggregate_id, payload, actor_id)
+        values ${sql.join(values, sql`, `)}
+        returning id, tenant_id, type, aggregate_type, aggregate_id`
+    // PostgreSQL runs every data-modifying CTE of a statement, referenced or not
+    const others = alongside.map((w, i) => sql`${sql.raw(`w${i}`)} as (${w}), `)
+    // an envelope too large for NOTIFY is not announced (pg_notify would fail the statement)
+    const query = sql`with ${sql.join(others)}ins as (${insert})
+      select id, case when octet_length(type || coalesce(aggregate_type, '') || coalesce(aggregate_id::text, '')) < 7000
+        then pg_notify(${OUTBOX_CHANNEL}, json_build_object('id', id, 'tenantId', tenant_id, 'type', type,
+          'aggregateType', aggregate_type, 'aggregateId', aggregate_id)::text) end
+      from ins`
+    return (await tx.execute(query)) as unknown as { rows: { id: string }[] }
+  }
   return {
     async publish(tx, e, opts = {}) {
-      const insert = sql`insert into outbox (tenant_id, type, aggregate_type, aggregate_id, payload, actor_id)
-        values (${e.tenantId}, ${e.type}, ${e.aggregateType ?? null}, ${e.aggregateId ?? null},
-          ${JSON.stringify(e.payload ?? {})}::jsonb, ${e.actorId ?? null})
-        returning id, tenant_id, type, aggregate_type, aggregate_id`
-      // PostgreSQL runs every data-modifying CTE of a statement, referenced or not
-      const others = (opts.alongside ?? []).map((w, i) => sql`${sql.raw(`w${i}`)} as (${w}), `)
-      const query = fitsNotify(e)
-        ? sql`with ${sql.join(others)}ins as (${insert})
-          select id, pg_notify(${OUTBOX_CHANNEL}, json_build_object('id', id, 'tenantId', tenant_id, 'type', type,
-            'aggregateType', aggregate_type, 'aggregateId', aggregate_id)::text) from ins`
-        : others.length
-          ? sql`with ${sql.join(others)}ins as (${insert}) select id from ins`
-          : insert
-      const res = (await tx.execute(query)) as unknown as { rows: { id: string }[] }
-      return res.rows[0]!.id
+      return (await write(tx, [e], opts.alongside)).rows[0]!.id
+    },
+    async publishAll(tx, events, opts = {}) {
+      if (events.length) await write(tx, events, opts.alongside)
     },
   }
 }
