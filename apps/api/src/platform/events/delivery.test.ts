@@ -249,6 +249,62 @@ describe('outbox delivery', () => {
     expect(await listDeadDeliveries(database, { tenantId })).toEqual([])
   })
 
+  it('hands a listener with handleMany its events together; when the batch fails, each alone, retrying only the one that fails', async () => {
+    tenantId = await createTenant(database)
+    clock.set(new Date())
+    const batches: string[][] = []
+    const alone: string[] = []
+    let poisoned: string | undefined
+    const listener: EventListener = {
+      name: 'test.batched',
+      events: ['ticket.created', 'ticket.updated'],
+      async handle(e) {
+        alone.push(e.id)
+        if (e.id === poisoned) throw new Error('unreadable payload')
+      },
+      async handleMany(events) {
+        batches.push(events.map((e) => e.id))
+        if (events.some((e) => e.id === poisoned)) throw new Error('unreadable payload')
+      },
+    }
+    const w = worker([listener], { random: () => 1, retryBaseMs: 5_000 })
+    const a = randomUUID()
+    const first = [
+      await publish(database, tenantId, 'ticket.created', a),
+      await publish(database, tenantId, 'ticket.created', randomUUID()),
+      await publish(database, tenantId, 'ticket.created', randomUUID()),
+    ]
+    const later = await publish(database, tenantId, 'ticket.updated', a)
+    expect(await w.drain()).toBe(4)
+    // the claim holds one delivery per aggregate: a's update waits for its creation's batch
+    expect(batches).toEqual([first])
+    expect(alone).toEqual([later])
+
+    const ok = [
+      await publish(database, tenantId, 'ticket.created', randomUUID()),
+      await publish(database, tenantId, 'ticket.created', randomUUID()),
+    ]
+    poisoned = await publish(database, tenantId, 'ticket.created', randomUUID())
+    alone.length = 0
+    expect(await w.drain()).toBe(3)
+    expect(batches.at(-1)).toEqual([...ok, poisoned])
+    expect(alone).toEqual([...ok, poisoned])
+    const statuses = await database.query<{ event_id: string; status: string; attempts: number }>(
+      'select event_id, status, attempts from outbox_deliveries where listener = $1 and tenant_id = $2 order by event_seq',
+      [listener.name, tenantId],
+    )
+    expect(statuses.slice(-3).map((d) => [d.status, d.attempts])).toEqual([
+      ['delivered', 1],
+      ['delivered', 1],
+      ['pending', 1],
+    ])
+    // the retry of the one that failed goes alone, as any retry
+    poisoned = undefined
+    clock.advance(5_001)
+    expect(await w.drain()).toBe(1)
+    expect(alone.at(-1)).toBe(statuses.at(-1)!.event_id)
+  })
+
   it('is woken by the outbox notification instead of waiting for its next poll', async () => {
     tenantId = await createTenant(database)
     const heard = recorder('test.live', ['ticket.created'])

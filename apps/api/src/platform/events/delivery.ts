@@ -254,51 +254,87 @@ export function createOutboxDelivery(opts: OutboxDeliveryOptions): OutboxDeliver
     })
   }
 
-  /** Runs one delivery's listener; true when it succeeded (to be acknowledged with its batch). */
-  async function deliver(d: ClaimedRow): Promise<boolean> {
-    const listener = byName.get(d.listener)!
-    const event: DeliveredEvent = {
-      id: d.event_id,
-      tenantId: d.tenant_id,
-      type: d.type,
-      aggregateType: d.aggregate_type,
-      aggregateId: d.aggregate_id,
-      payload: d.payload ?? {},
-      actorId: d.actor_id,
-      createdAt: new Date(d.created_at),
-    }
+  /** The delivered form of a claimed row. */
+  const eventOf = (d: ClaimedRow): DeliveredEvent => ({
+    id: d.event_id,
+    tenantId: d.tenant_id,
+    type: d.type,
+    aggregateType: d.aggregate_type,
+    aggregateId: d.aggregate_id,
+    payload: d.payload ?? {},
+    actorId: d.actor_id,
+    createdAt: new Date(d.created_at),
+  })
+
+  /** A listener's work, failed when it outlives the lease (it may then be delivered again elsewhere). */
+  async function withinLease(work: Promise<void>) {
     let timer: NodeJS.Timeout | undefined
     try {
-      // A listener that outlives its lease may be delivered again elsewhere; count it as failed here.
       await Promise.race([
-        listener.handle(event),
+        work,
         new Promise((_, reject) => {
           timer = setTimeout(() => reject(new Error(`timed out after ${o.leaseMs} ms`)), o.leaseMs)
           timers.add(timer)
         }),
       ])
-      return true
-    } catch (e) {
-      if (!abandoned) await failed(d, listener, e)
-      return false
     } finally {
       clearTimeout(timer)
       if (timer) timers.delete(timer)
     }
   }
 
+  /** Runs one delivery's listener; true when it succeeded (to be acknowledged with its batch). */
+  async function deliver(d: ClaimedRow): Promise<boolean> {
+    const listener = byName.get(d.listener)!
+    try {
+      await withinLease(listener.handle(eventOf(d)))
+      return true
+    } catch (e) {
+      if (!abandoned) await failed(d, listener, e)
+      return false
+    }
+  }
+
+  /**
+   * Runs several deliveries of one listener through its `handleMany`; when that fails, each one
+   * alone through `handle`, so only the events that fail alone are retried. Returns those that succeeded.
+   */
+  async function deliverMany(ds: readonly ClaimedRow[]): Promise<ClaimedRow[]> {
+    const listener = byName.get(ds[0]!.listener)!
+    try {
+      await withinLease(listener.handleMany!(ds.map(eventOf)))
+      return [...ds]
+    } catch (e) {
+      log.debug({ listener: listener.name, events: ds.length, err: errorText(e) }, 'batch delivery failed: delivering one by one')
+      const ok: ClaimedRow[] = []
+      for (const d of ds) if (!abandoned && (await deliver(d))) ok.push(d)
+      return ok
+    }
+  }
+
   async function step() {
     const dispatched = await dispatch()
     const claimed = await claim()
+    // A listener with handleMany gets its deliveries of the batch together (the claim holds at most
+    // one delivery per aggregate and listener, so they are independent of each other).
+    const units: ClaimedRow[][] = []
+    const together = new Map<string, ClaimedRow[]>()
+    for (const d of claimed) {
+      if (!byName.get(d.listener)!.handleMany) units.push([d])
+      else if (together.has(d.listener)) together.get(d.listener)!.push(d)
+      else together.set(d.listener, [d])
+    }
+    units.push(...together.values())
     const done: ClaimedRow[] = []
     let next = 0
     const lane = async () => {
-      while (next < claimed.length && !abandoned) {
-        const d = claimed[next++]!
-        if (await deliver(d)) done.push(d)
+      while (next < units.length && !abandoned) {
+        const unit = units[next++]!
+        if (unit.length > 1) done.push(...(await deliverMany(unit)))
+        else if (await deliver(unit[0]!)) done.push(unit[0]!)
       }
     }
-    await Promise.all(Array.from({ length: Math.min(o.concurrency, claimed.length) }, lane))
+    await Promise.all(Array.from({ length: Math.min(o.concurrency, units.length) }, lane))
     // A worker stopped while listeners ran behaves as if it had died: no acknowledgement (the
     // listeners' own exactly-once registers make the redelivery harmless).
     if (!abandoned) await acknowledge(done)

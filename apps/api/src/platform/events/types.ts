@@ -24,6 +24,12 @@ export interface EventListener {
   events: readonly string[] | '*'
   /** Throw to retry (platform backoff), return when done. Use `processedOnce` to make effects exactly-once. */
   handle(event: DeliveredEvent): Promise<void>
+  /**
+   * Optional: several events at once (of different aggregates, in the order they were published),
+   * e.g. in one transaction. All or nothing for the worker: when it throws, each event is delivered
+   * again alone through `handle` (so what it already did must be harmless to redo, as for any retry).
+   */
+  handleMany?(events: readonly DeliveredEvent[]): Promise<void>
   /** Attempts before the delivery is dead-lettered (platform default 10, about 2 hours of backoff). */
   maxAttempts?: number
 }

@@ -16,19 +16,35 @@ export type RealtimeNotification = { t: string; topic: string; m: Record<string,
 const STORED_MESSAGE_TTL = '10 minutes'
 
 export function createRealtimePublisher(database: Database): RealtimePublisher {
+  const inlineOf = (tenantId: string, topic: string, message: Record<string, unknown>) => {
+    if (!parseTopic(topic)) throw new Error(`Invalid realtime topic "${topic}"`)
+    const inline = JSON.stringify({ t: tenantId, topic, m: message } satisfies RealtimeNotification)
+    return Buffer.byteLength(inline) <= MAX_NOTIFY_BYTES ? inline : undefined
+  }
   return {
     async publish(tenantId, topic, message) {
-      if (!parseTopic(topic)) throw new Error(`Invalid realtime topic "${topic}"`)
-      const inline = JSON.stringify({ t: tenantId, topic, m: message } satisfies RealtimeNotification)
-      if (Buffer.byteLength(inline) <= MAX_NOTIFY_BYTES) return database.notify(REALTIME_CHANNEL, inline)
-      // Too large for NOTIFY: store it, send its id; each server reads it once if it has subscribers.
-      await database.query(`delete from realtime_messages where created_at < now() - interval '${STORED_MESSAGE_TTL}'`)
-      const [row] = await database.query<{ id: string }>(
-        'insert into realtime_messages (tenant_id, topic, message) values ($1, $2, $3::jsonb) returning id',
-        [tenantId, topic, JSON.stringify(message)],
-      )
-      await database.notify(REALTIME_CHANNEL, JSON.stringify({ t: tenantId, topic, ref: row!.id } satisfies RealtimeNotification))
+      const inline = inlineOf(tenantId, topic, message)
+      if (inline) return database.notify(REALTIME_CHANNEL, inline)
+      await publishStored(tenantId, topic, message)
     },
+    async publishMany(tenantId, messages) {
+      const inline = messages.map((m) => inlineOf(tenantId, m.topic, m.message))
+      const small = inline.filter((m): m is string => m !== undefined)
+      // one statement (its NOTIFYs arrive in the order sent)
+      if (small.length > 1) await database.query(`select pg_notify($1, m) from unnest($2::text[]) as m`, [REALTIME_CHANNEL, small])
+      else if (small.length) await database.notify(REALTIME_CHANNEL, small[0]!)
+      for (const [i, m] of messages.entries()) if (!inline[i]) await publishStored(tenantId, m.topic, m.message)
+    },
+  }
+
+  // Too large for NOTIFY: store it, send its id; each server reads it once if it has subscribers.
+  async function publishStored(tenantId: string, topic: string, message: Record<string, unknown>) {
+    await database.query(`delete from realtime_messages where created_at < now() - interval '${STORED_MESSAGE_TTL}'`)
+    const [row] = await database.query<{ id: string }>(
+      'insert into realtime_messages (tenant_id, topic, message) values ($1, $2, $3::jsonb) returning id',
+      [tenantId, topic, JSON.stringify(message)],
+    )
+    await database.notify(REALTIME_CHANNEL, JSON.stringify({ t: tenantId, topic, ref: row!.id } satisfies RealtimeNotification))
   }
 }
 

@@ -145,6 +145,24 @@ describe('realtime WebSocket /api/ws', () => {
     expect(s.pending()).toEqual([])
   })
 
+  it('fans out several messages published together, in order, small and large alike', async () => {
+    const s = await open(agent)
+    await s.subscribe('tenant')
+    const big = { kind: 'report', rows: Array.from({ length: 400 }, (_, i) => ({ i, name: `工单-${i}-${'y'.repeat(20)}` })) }
+    const messages = [{ n: 1, text: '第一条' }, big, { n: 2 }, { n: 3 }]
+    await rt.modules.deps.realtime.publishMany(
+      tenant.id,
+      messages.map((message) => ({ topic: 'tenant', message })),
+    )
+    const got = []
+    for (let i = 0; i < messages.length; i++) got.push(eventOf(await s.take(eventOn('tenant'))))
+    // the small ones in order; the large one (stored, then announced) after them
+    expect(got).toEqual([{ n: 1, text: '第一条' }, { n: 2 }, { n: 3 }, big])
+    await expect(rt.modules.deps.realtime.publishMany(tenant.id, [{ topic: 'no such family!', message: {} }])).rejects.toThrow(
+      /Invalid realtime topic/,
+    )
+  })
+
   it("never gives a client of tenant X another tenant's events, even on the same topic name", async () => {
     const other = await buildTenant(rt)
     const otherAdmin = await loginAs(rt, other, 'admin')

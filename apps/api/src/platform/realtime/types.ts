@@ -11,6 +11,8 @@ import type { Actor } from '../http/access.ts'
 export interface RealtimePublisher {
   /** Fans the message out to every subscribed client of the tenant, on every server. */
   publish(tenantId: string, topic: string, message: Record<string, unknown>): Promise<void>
+  /** Several messages of a tenant: the small ones (nearly all) in one round trip and in order, any too large for a notification after them. */
+  publishMany(tenantId: string, messages: readonly { topic: string; message: Record<string, unknown> }[]): Promise<void>
 }
 
 export interface TopicAuthorizer {
