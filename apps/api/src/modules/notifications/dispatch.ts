@@ -100,207 +100,250 @@ export function createDispatcher(deps: ModuleDeps, tickets: () => TicketReader |
     audience: TemplateAudience
   }
 
-  async function handle(e: DeliveredEvent) {
-    const parsedType = NotificationEventType.safeParse(e.type)
-    if (!parsedType.success) return
-    const type = parsedType.data
-    const now = clock.now()
-    const created = await database.withTenant(e.tenantId, async (tx) => {
-      const facts = await gatherFacts(tx, e)
-      const own = new Map(
-        (await repo.listTemplates(tx)).filter((r) => r.eventType === type).map((r) => [`${r.channel}|${r.locale}|${r.audience}`, r]),
-      )
-      /** The tenant's template (undefined when switched off), else the built-in one. */
-      const templateFor = (
-        channel: NotificationChannel,
-        locale: Locale,
-        audience: TemplateAudience,
-      ): (TemplateText & { externalId: string | null }) | undefined => {
-        const row: TemplateRow | undefined = own.get(`${channel}|${locale}|${audience}`)
-        if (row) return row.active ? { subject: row.subject, body: row.body, params: row.params, externalId: row.externalId } : undefined
-        const d = defaultTemplate(type, channel, locale, audience)
-        return d && { ...d, externalId: null }
-      }
-      const channels = await repo.enabledChannels(tx)
-      const firstOf = (kind: ChannelRow['kind']) => channels.find((c) => c.kind === kind)
-      const valuesCache = new Map<string, Record<string, string>>()
-      const values = (t: Target): TemplateValues => {
-        const k = `${t.locale}|${t.audience}`
-        if (!valuesCache.has(k)) valuesCache.set(k, valuesOf(e, facts, t.locale, t.audience))
-        return { ...valuesCache.get(k)!, 'recipient.name': t.name }
-      }
-      const ticketId = facts.ticket?.id ?? (typeof e.payload.ticketId === 'string' ? e.payload.ticketId : null)
-      const deliveries: NewDelivery[] = []
-      const inApp: string[] = []
+  /** What an event's transaction leaves for after commit. */
+  interface Planned {
+    inApp: string[]
+    due: string[]
+    later: { id: string; nextAttemptAt: Date | null }[]
+    urgent: boolean
+  }
 
-      const queue = (
-        t: Target,
-        channel: Exclude<NotificationChannel, 'in_app'>,
-        channelRow: ChannelRow | undefined,
-        address: string | null,
-        at: Date,
-      ) => {
-        const tpl = templateFor(channel, t.locale, t.audience)
-        if (!tpl) return
-        // SMS and WeChat cannot send without the vendor-approved template id
-        if ((channel === 'sms' || channel === 'wechat_mp') && !tpl.externalId) return
-        const v = values(t)
-        const otp = type === 'notification.otp_requested'
-        deliveries.push({
-          tenantId: e.tenantId,
-          eventId: e.id,
-          eventType: type,
-          channel,
-          channelId: channelRow?.id ?? null,
-          recipientKind: t.kind,
-          recipientId: t.id,
-          address,
-          locale: t.locale,
-          subject: render(tpl.subject, v).text,
-          body: render(tpl.body, v).text,
-          payload: {
-            params: renderParams(tpl.params, v).params,
-            externalId: tpl.externalId,
-            ticketId,
-            link: v['ticket.url'] || null,
-            redacted: otp,
+  /** A tenant's templates and channels, read once per transaction however many events it plans. */
+  function tenantRowsOf(tx: DbOrTx) {
+    let templates: Promise<TemplateRow[]> | undefined
+    let channels: Promise<ChannelRow[]> | undefined
+    return {
+      templates: () => (templates ??= repo.listTemplates(tx)),
+      channels: () => (channels ??= repo.enabledChannels(tx)),
+    }
+  }
+
+  /** One event's notifications and deliveries, inserted in the caller's tenant transaction. */
+  async function plan(
+    tx: DbOrTx,
+    e: DeliveredEvent,
+    type: NotificationEventType,
+    now: Date,
+    tenantRows: ReturnType<typeof tenantRowsOf>,
+  ): Promise<Planned> {
+    const facts = await gatherFacts(tx, e)
+    const own = new Map(
+      (await tenantRows.templates()).filter((r) => r.eventType === type).map((r) => [`${r.channel}|${r.locale}|${r.audience}`, r]),
+    )
+    /** The tenant's template (undefined when switched off), else the built-in one. */
+    const templateFor = (
+      channel: NotificationChannel,
+      locale: Locale,
+      audience: TemplateAudience,
+    ): (TemplateText & { externalId: string | null }) | undefined => {
+      const row: TemplateRow | undefined = own.get(`${channel}|${locale}|${audience}`)
+      if (row) return row.active ? { subject: row.subject, body: row.body, params: row.params, externalId: row.externalId } : undefined
+      const d = defaultTemplate(type, channel, locale, audience)
+      return d && { ...d, externalId: null }
+    }
+    const channels = await tenantRows.channels()
+    const firstOf = (kind: ChannelRow['kind']) => channels.find((c) => c.kind === kind)
+    const valuesCache = new Map<string, Record<string, string>>()
+    const values = (t: Target): TemplateValues => {
+      const k = `${t.locale}|${t.audience}`
+      if (!valuesCache.has(k)) valuesCache.set(k, valuesOf(e, facts, t.locale, t.audience))
+      return { ...valuesCache.get(k)!, 'recipient.name': t.name }
+    }
+    const ticketId = facts.ticket?.id ?? (typeof e.payload.ticketId === 'string' ? e.payload.ticketId : null)
+    const deliveries: NewDelivery[] = []
+    const inApp: string[] = []
+
+    const queue = (
+      t: Target,
+      channel: Exclude<NotificationChannel, 'in_app'>,
+      channelRow: ChannelRow | undefined,
+      address: string | null,
+      at: Date,
+    ) => {
+      const tpl = templateFor(channel, t.locale, t.audience)
+      if (!tpl) return
+      // SMS and WeChat cannot send without the vendor-approved template id
+      if ((channel === 'sms' || channel === 'wechat_mp') && !tpl.externalId) return
+      const v = values(t)
+      const otp = type === 'notification.otp_requested'
+      deliveries.push({
+        tenantId: e.tenantId,
+        eventId: e.id,
+        eventType: type,
+        channel,
+        channelId: channelRow?.id ?? null,
+        recipientKind: t.kind,
+        recipientId: t.id,
+        address,
+        locale: t.locale,
+        subject: render(tpl.subject, v).text,
+        body: render(tpl.body, v).text,
+        payload: {
+          params: renderParams(tpl.params, v).params,
+          externalId: tpl.externalId,
+          ticketId,
+          link: v['ticket.url'] || null,
+          redacted: otp,
+        },
+        dedupeKey: `${e.id}:${channel}:${t.key}`,
+        status: 'queued',
+        attempts: 0,
+        // a one-time code is useless after a few minutes: few, quick attempts
+        maxAttempts: otp ? 3 : 6,
+        nextAttemptAt: at,
+        createdAt: now,
+        updatedAt: now,
+      })
+    }
+
+    // ── people
+    const plan = planRecipients(type, e.payload, facts.ticket, e.actorId)
+    const staff = (await findUserAddresses(tx, e.tenantId, { ids: plan.staffIds, roles: plan.staffRoles })).filter(
+      (u) => u.status === 'active' && !isCustomerUser(u) && u.id !== e.actorId,
+    )
+    const users: { user: UserAddress; audience: TemplateAudience }[] = staff.map((user) => ({ user, audience: 'staff' }))
+    const t = facts.ticket
+    const addressTargets: { target: Target; email: string | null; phone: string | null; forced?: PersonalChannel }[] = []
+    if (plan.customer && t) {
+      const [requester] = t.requesterId ? await findUserAddresses(tx, e.tenantId, { ids: [t.requesterId] }) : []
+      // a customer who opened the ticket still gets the confirmation that it was received
+      const ownAction = requester?.id === e.actorId && type !== 'ticket.created'
+      if (requester && requester.status === 'active' && isCustomerUser(requester) && !ownAction)
+        users.push({ user: requester, audience: 'customer' })
+      else if (!requester && (t.requesterEmail || t.requesterPhone))
+        addressTargets.push({
+          target: {
+            key: `address:${t.requesterEmail ?? t.requesterPhone}`,
+            kind: 'address',
+            id: null,
+            name: t.requesterName ?? '',
+            locale: DEFAULT_LOCALE,
+            audience: 'customer',
           },
-          dedupeKey: `${e.id}:${channel}:${t.key}`,
-          status: 'queued',
-          attempts: 0,
-          // a one-time code is useless after a few minutes: few, quick attempts
-          maxAttempts: otp ? 3 : 6,
-          nextAttemptAt: at,
-          createdAt: now,
-          updatedAt: now,
+          email: t.requesterEmail,
+          phone: t.requesterPhone,
+        })
+    }
+    if (type === 'notification.otp_requested') {
+      const otp = OtpRequestedEvent.safeParse(e.payload)
+      if (!otp.success) {
+        log.warn({ eventId: e.id, issues: otp.error.issues }, 'notification.otp_requested with an unreadable payload: nothing sent')
+      } else {
+        const o = otp.data
+        addressTargets.push({
+          target: {
+            key: `address:${o.recipientId ?? o.to}`,
+            kind: 'address',
+            id: o.recipientId,
+            name: '',
+            locale: o.locale,
+            audience: 'customer',
+          },
+          email: o.channel === 'email' ? o.to : null,
+          phone: o.channel === 'sms' ? o.to : null,
+          forced: o.channel,
         })
       }
+    }
 
-      // ── people
-      const plan = planRecipients(type, e.payload, facts.ticket, e.actorId)
-      const staff = (await findUserAddresses(tx, e.tenantId, { ids: plan.staffIds, roles: plan.staffRoles })).filter(
-        (u) => u.status === 'active' && !isCustomerUser(u) && u.id !== e.actorId,
-      )
-      const users: { user: UserAddress; audience: TemplateAudience }[] = staff.map((user) => ({ user, audience: 'staff' }))
-      const t = facts.ticket
-      const addressTargets: { target: Target; email: string | null; phone: string | null; forced?: PersonalChannel }[] = []
-      if (plan.customer && t) {
-        const [requester] = t.requesterId ? await findUserAddresses(tx, e.tenantId, { ids: [t.requesterId] }) : []
-        // a customer who opened the ticket still gets the confirmation that it was received
-        const ownAction = requester?.id === e.actorId && type !== 'ticket.created'
-        if (requester && requester.status === 'active' && isCustomerUser(requester) && !ownAction)
-          users.push({ user: requester, audience: 'customer' })
-        else if (!requester && (t.requesterEmail || t.requesterPhone))
-          addressTargets.push({
-            target: {
-              key: `address:${t.requesterEmail ?? t.requesterPhone}`,
-              kind: 'address',
-              id: null,
-              name: t.requesterName ?? '',
-              locale: DEFAULT_LOCALE,
-              audience: 'customer',
-            },
-            email: t.requesterEmail,
-            phone: t.requesterPhone,
-          })
-      }
-      if (type === 'notification.otp_requested') {
-        const otp = OtpRequestedEvent.safeParse(e.payload)
-        if (!otp.success) {
-          log.warn({ eventId: e.id, issues: otp.error.issues }, 'notification.otp_requested with an unreadable payload: nothing sent')
-        } else {
-          const o = otp.data
-          addressTargets.push({
-            target: {
-              key: `address:${o.recipientId ?? o.to}`,
-              kind: 'address',
-              id: o.recipientId,
-              name: '',
-              locale: o.locale,
-              audience: 'customer',
-            },
-            email: o.channel === 'email' ? o.to : null,
-            phone: o.channel === 'sms' ? o.to : null,
-            forced: o.channel,
-          })
-        }
-      }
-
-      const prefs = new Map(
-        (
-          await repo.findPreferences(
-            tx,
-            users.map((u) => u.user.id),
-          )
-        ).map((p) => [p.userId, p]),
-      )
-      for (const { user, audience } of users) {
-        const p: EffectivePreferences = effectivePreferences(prefs.get(user.id), audience === 'customer')
-        const target: Target = { key: `user:${user.id}`, kind: 'user', id: user.id, name: user.name, locale: user.locale, audience }
-        const wait = quietUntil(now, p.quietHours) ?? now
-        for (const channel of p.events[type]) {
-          if (channel === 'in_app') {
-            const tpl = templateFor('in_app', user.locale, audience)
-            if (!tpl) continue
-            const v = values(target)
-            const row = await repo.insertNotification(tx, {
-              tenantId: e.tenantId,
-              userId: user.id,
-              eventId: e.id,
-              eventType: type,
-              title: render(tpl.subject, v).text,
-              body: render(tpl.body, v).text,
-              link: ticketId ? `${audience === 'customer' ? '/portal' : ''}/tickets/${ticketId}` : null,
-              ticketId,
-              dedupeKey: `${e.id}:in_app:user:${user.id}`,
-              createdAt: now,
-            })
-            if (row) inApp.push(user.id)
-          } else if (channel === 'email') {
-            if (firstOf('email') || config.SMTP_URL) queue(target, 'email', firstOf('email'), user.email, wait)
-          } else if (channel === 'sms') {
-            if (user.phone && firstOf('sms')) queue(target, 'sms', firstOf('sms'), user.phone, wait)
-          } else if (channel === 'wechat_mp') {
-            if (p.wechatOpenId && firstOf('wechat_mp')) queue(target, 'wechat_mp', firstOf('wechat_mp'), p.wechatOpenId, wait)
-          }
-        }
-      }
-      for (const a of addressTargets) {
-        const wanted: PersonalChannel[] = a.forced ? [a.forced] : ['email', 'sms']
-        if (wanted.includes('email') && a.email && (firstOf('email') || config.SMTP_URL))
-          queue(a.target, 'email', firstOf('email'), a.email, now)
-        if (wanted.includes('sms') && a.phone && firstOf('sms')) queue(a.target, 'sms', firstOf('sms'), a.phone, now)
-      }
-
-      // ── groups (robots, webhooks) subscribed to this event: staff text, no quiet hours
-      for (const c of channels) {
-        if (!(groupChannels as readonly string[]).includes(c.kind) || !c.events.includes(type)) continue
-        queue(
-          { key: `channel:${c.id}`, kind: 'group', id: null, name: c.name, locale: DEFAULT_LOCALE, audience: 'staff' },
-          c.kind,
-          c,
-          null,
-          now,
+    const prefs = new Map(
+      (
+        await repo.findPreferences(
+          tx,
+          users.map((u) => u.user.id),
         )
+      ).map((p) => [p.userId, p]),
+    )
+    for (const { user, audience } of users) {
+      const p: EffectivePreferences = effectivePreferences(prefs.get(user.id), audience === 'customer')
+      const target: Target = { key: `user:${user.id}`, kind: 'user', id: user.id, name: user.name, locale: user.locale, audience }
+      const wait = quietUntil(now, p.quietHours) ?? now
+      for (const channel of p.events[type]) {
+        if (channel === 'in_app') {
+          const tpl = templateFor('in_app', user.locale, audience)
+          if (!tpl) continue
+          const v = values(target)
+          const row = await repo.insertNotification(tx, {
+            tenantId: e.tenantId,
+            userId: user.id,
+            eventId: e.id,
+            eventType: type,
+            title: render(tpl.subject, v).text,
+            body: render(tpl.body, v).text,
+            link: ticketId ? `${audience === 'customer' ? '/portal' : ''}/tickets/${ticketId}` : null,
+            ticketId,
+            dedupeKey: `${e.id}:in_app:user:${user.id}`,
+            createdAt: now,
+          })
+          if (row) inApp.push(user.id)
+        } else if (channel === 'email') {
+          if (firstOf('email') || config.SMTP_URL) queue(target, 'email', firstOf('email'), user.email, wait)
+        } else if (channel === 'sms') {
+          if (user.phone && firstOf('sms')) queue(target, 'sms', firstOf('sms'), user.phone, wait)
+        } else if (channel === 'wechat_mp') {
+          if (p.wechatOpenId && firstOf('wechat_mp')) queue(target, 'wechat_mp', firstOf('wechat_mp'), p.wechatOpenId, wait)
+        }
       }
+    }
+    for (const a of addressTargets) {
+      const wanted: PersonalChannel[] = a.forced ? [a.forced] : ['email', 'sms']
+      if (wanted.includes('email') && a.email && (firstOf('email') || config.SMTP_URL))
+        queue(a.target, 'email', firstOf('email'), a.email, now)
+      if (wanted.includes('sms') && a.phone && firstOf('sms')) queue(a.target, 'sms', firstOf('sms'), a.phone, now)
+    }
 
-      const inserted = await repo.insertDeliveries(tx, deliveries)
-      return {
-        inApp,
-        due: inserted.filter((d) => d.nextAttemptAt && d.nextAttemptAt <= now).map((d) => d.id),
-        later: inserted.filter((d) => d.nextAttemptAt && d.nextAttemptAt > now),
+    // ── groups (robots, webhooks) subscribed to this event: staff text, no quiet hours
+    for (const c of channels) {
+      if (!(groupChannels as readonly string[]).includes(c.kind) || !c.events.includes(type)) continue
+      queue(
+        { key: `channel:${c.id}`, kind: 'group', id: null, name: c.name, locale: DEFAULT_LOCALE, audience: 'staff' },
+        c.kind,
+        c,
+        null,
+        now,
+      )
+    }
+
+    const inserted = await repo.insertDeliveries(tx, deliveries)
+    return {
+      inApp,
+      due: inserted.filter((d) => d.nextAttemptAt && d.nextAttemptAt <= now).map((d) => d.id),
+      later: inserted.filter((d) => d.nextAttemptAt && d.nextAttemptAt > now),
+      urgent: type === 'notification.otp_requested',
+    }
+  }
+
+  async function handle(e: DeliveredEvent) {
+    await handleMany([e])
+  }
+
+  /**
+   * Events of several tenants: one transaction per tenant; after commit the bell rings and the new
+   * messages go out without waiting for the sweep; a one-time code goes ahead of queued
+   * notifications (someone is waiting on the sign-in page).
+   */
+  async function handleMany(events: readonly DeliveredEvent[]) {
+    const now = clock.now()
+    for (const tenantId of new Set(events.map((e) => e.tenantId))) {
+      const planned = await database.withTenant(tenantId, async (tx) => {
+        const tenantRows = tenantRowsOf(tx)
+        const out: Planned[] = []
+        for (const e of events) {
+          const type = NotificationEventType.safeParse(e.type)
+          if (e.tenantId === tenantId && type.success) out.push(await plan(tx, e, type.data, now, tenantRows))
+        }
+        return out
+      })
+      await pushUnread(tenantId, [...new Set(planned.flatMap((p) => p.inApp))], 'notification.created')
+      for (const urgent of [true, false]) {
+        const due = planned.filter((p) => p.urgent === urgent).flatMap((p) => p.due)
+        if (due.length) await jobs.send(DELIVER_JOB, { ids: due }, urgent ? { priority: 10 } : {}).catch(() => undefined)
       }
-    })
-
-    // after commit: the bell rings, and the new messages go out without waiting for the sweep; a
-    // one-time code goes ahead of queued notifications (someone is waiting on the sign-in page)
-    await pushUnread(e.tenantId, created.inApp, 'notification.created')
-    const urgent = e.type === 'notification.otp_requested' ? { priority: 10 } : {}
-    if (created.due.length) await jobs.send(DELIVER_JOB, { ids: created.due }, urgent).catch(() => undefined)
-    for (const d of created.later)
-      await jobs
-        .send(DELIVER_JOB, { ids: [d.id] }, { startAfter: d.nextAttemptAt!, singletonKey: `delivery:${d.id}` })
-        .catch(() => undefined)
+      for (const d of planned.flatMap((p) => p.later))
+        await jobs
+          .send(DELIVER_JOB, { ids: [d.id] }, { startAfter: d.nextAttemptAt!, singletonKey: `delivery:${d.id}` })
+          .catch(() => undefined)
+    }
   }
 
   /** Tells each user's browsers their new unread count (best effort: the REST API is the truth). */
@@ -320,7 +363,7 @@ export function createDispatcher(deps: ModuleDeps, tickets: () => TicketReader |
       })
   }
 
-  const listener: EventListener = { name: 'notifications.dispatch', events: heardEvents, handle }
+  const listener: EventListener = { name: 'notifications.dispatch', events: heardEvents, handle, handleMany }
   return { listener, handle, pushUnread }
 }
 

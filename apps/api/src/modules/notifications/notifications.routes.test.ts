@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loginAs } from '../../test/factories.ts'
 import { createTestRuntime, type TestRuntime } from '../../test/harness.ts'
 import { buildTicketWorld, newTicket, ok, type TicketWorld } from '../tickets/tickets.fixtures.ts'
-import { emitSla, hear, hearNew } from './notifications.fixture.ts'
+import { deliveredEvents, emitSla, hear, hearNew } from './notifications.fixture.ts'
 
 interface Bell {
   items: { id: string; eventType: string; title: string; body: string; link: string | null; readAt: string | null }[]
@@ -112,6 +112,38 @@ describe('ticket events in the bell', () => {
       expect(n.title).toBe(`SLA 超时：${t.number} 首次响应已违约`)
       expect(n.body).toContain('2026-05-06 14:30')
     }
+  })
+})
+
+describe('events heard together', () => {
+  it('the worker hands the listener a batch: each recipient is notified as one by one, and hearing the batch again adds nothing', async () => {
+    const tickets = [
+      await newTicket(w, { assigneeId: w.agent2.user.id, subject: '批量一：打印机卡纸' }),
+      await newTicket(w, { assigneeId: w.agent2.user.id, subject: '批量二：空调漏水' }),
+      await ok<{ id: string; number: string }>(
+        w.contactA.post('/api/tickets', { subject: '批量三：门禁失灵', typeId: w.types.repair }),
+        201,
+      ),
+    ]
+    const events = await deliveredEvents(rt, `type = 'ticket.created' and aggregate_id = any($1::text[])`, [tickets.map((t) => t.id)])
+    expect(events).toHaveLength(3)
+    events.forEach((e) => seen.add(e.id))
+    const listener = rt.modules.listeners.find((l) => l.name === 'notifications.dispatch')!
+    await listener.handleMany!(events)
+    const titles = async () =>
+      (await bell(w.agent2)).items.filter((i) => i.eventType === 'ticket.created' && i.title.includes('批量')).map((i) => i.title)
+    expect((await titles()).sort()).toEqual(
+      [`新工单 ${tickets[0]!.number}：批量一：打印机卡纸`, `新工单 ${tickets[1]!.number}：批量二：空调漏水`].sort(),
+    )
+    const contact = (await bell(w.contactA)).items.filter((i) => i.link === `/portal/tickets/${tickets[2]!.id}`)
+    expect(contact.map((i) => i.title)).toEqual([`我们已收到您的服务请求 ${tickets[2]!.number}`])
+    // email: the customer's confirmation (staff get ticket.created in the bell only, by default)
+    const mails = async () =>
+      (await deliveriesOf('ticket.created')).filter((d) => d.channel === 'email' && tickets.some((t) => d.subject.includes(t.number)))
+    expect((await mails()).map((d) => d.address)).toEqual([w.contactA.user.email])
+    await listener.handleMany!(events)
+    expect(await titles()).toHaveLength(2)
+    expect(await mails()).toHaveLength(1)
   })
 })
 

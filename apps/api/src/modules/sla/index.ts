@@ -107,6 +107,7 @@ export function createSlaModule(deps: ModuleDeps, opts: SlaModuleOptions = {}) {
         'ticket.updated',
       ],
       handle: (event) => tickets.apply(event),
+      handleMany: (events) => tickets.applyMany(events),
     },
     // Contract tiers move policies only when `contractTier` is wired (the devices module).
     ...(opts.contractTier

@@ -211,6 +211,46 @@ async function contractScenario(rt: TestRuntime, world: TicketWorld, workers: Wo
   expect(await policy()).toBe('高级服务')
 }
 
+/** Tickets created together: the workers take their events in batches, and each ticket gets its clocks and timers. */
+async function batchScenario(rt: TestRuntime, world: TicketWorld, workers: Worker[]) {
+  rt.clock.set(plus(200))
+  const agent = await signIn(rt, world.tenant, world.agent.user)
+  const created = await Promise.all(
+    ['甲', '乙', '丙', '丁'].map((k, i) =>
+      ok<{ id: string }>(
+        agent.post('/api/tickets', {
+          subject: `批量停机 ${k}`,
+          typeId: world.types.repair,
+          customerId: world.customerB,
+          priority: i % 2 ? 'P1' : 'P0',
+        }),
+        201,
+      ),
+    ),
+  )
+  await drainAll(workers)
+  const ids = created.map((t) => t.id)
+  const clockIds: string[] = []
+  for (const t of created) {
+    const sla = await ok<TicketSla>(agent.get(`/api/sla/tickets/${t.id}`))
+    expect(sla.clocks.map((c) => c.target).sort()).toEqual(['first_response', 'resolution'])
+    clockIds.push(...sla.clocks.map((c) => c.id))
+  }
+  // a warning and a breach check queued per clock
+  const [timers] = await rt.database.query<{ n: number }>(
+    `select count(distinct (data->>'clockId', data->>'kind'))::int as n from ${jobSchema}.job
+     where name = 'sla.checkClock' and data->>'clockId' = any($1::text[])`,
+    [clockIds],
+  )
+  expect(timers!.n).toBe(clockIds.length * 2)
+  // registered in batches: fewer transactions than tickets
+  const [registered] = await rt.database.query<{ n: number }>(
+    `select count(distinct xmin::text)::int as n from sla_tickets where ticket_id::text = any($1::text[])`,
+    [ids],
+  )
+  expect(registered!.n).toBeLessThanOrEqual(workers.length)
+}
+
 describe('SLA with the real worker (embedded database, one worker)', () => {
   let rt: TestRuntime
   let world: TicketWorld
@@ -232,6 +272,10 @@ describe('SLA with the real worker (embedded database, one worker)', () => {
 
   it('a contract added after a ticket opened moves its policy once', async () => {
     await contractScenario(rt, world, [worker!])
+  })
+
+  it('tickets created together are registered together, each with its clocks and timers', async () => {
+    await batchScenario(rt, world, [worker!])
   })
 })
 
@@ -256,5 +300,9 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)('SLA with two workers on Postgre
 
   it('two workers and a redelivered contract event still move the policy once', async () => {
     await contractScenario(rt, world, workers)
+  })
+
+  it('two workers take tickets created together in batches, each ticket with its clocks and timers', async () => {
+    await batchScenario(rt, world, workers)
   })
 })

@@ -62,10 +62,35 @@ export function createTicketSlaService({ database, clock, realtime, log, calenda
   async function afterCommit(tenantId: string, touched: ClockRow[]) {
     if (touched.length === 0) return
     await timers.schedule(touched)
-    for (const ticketId of new Set(touched.filter((c) => c.subjectType === 'ticket').map((c) => c.subjectId))) {
-      await realtime
-        .publish(tenantId, `ticket:${ticketId}`, { type: 'sla.updated', ticketId })
-        .catch((err: unknown) => log.warn({ err }, 'realtime publish failed'))
+    const ticketIds = [...new Set(touched.filter((c) => c.subjectType === 'ticket').map((c) => c.subjectId))]
+    await realtime
+      .publishMany(
+        tenantId,
+        ticketIds.map((ticketId) => ({ topic: `ticket:${ticketId}`, message: { type: 'sla.updated', ticketId } })),
+      )
+      .catch((err: unknown) => log.warn({ err }, 'realtime publish failed'))
+  }
+
+  /** Applies one ticket event once in the tenant's transaction (a redelivery is a no-op); the clocks touched. */
+  async function applyIn(tx: DbOrTx, event: DeliveredEvent, now: Date): Promise<ClockRow[]> {
+    const type = event.type as TicketEventType
+    if (!(type in ticketEvents) || !(await processedOnce(tx, TICKET_LISTENER, event))) return []
+    const p = event.payload
+    switch (type) {
+      case 'ticket.created':
+        return ticketClocks.created(tx, event.tenantId, ticketEvents[type].parse(p), now)
+      case 'ticket.status_changed':
+        return ticketClocks.statusChanged(tx, event.tenantId, ticketEvents[type].parse(p), now)
+      case 'ticket.priority_changed':
+        return ticketClocks.priorityChanged(tx, event.tenantId, ticketEvents[type].parse(p), now)
+      case 'ticket.message_added':
+        return ticketClocks.messageAdded(tx, event.tenantId, ticketEvents[type].parse(p), now)
+      case 'ticket.assigned':
+        return ticketClocks.assigned(tx, event.tenantId, ticketEvents[type].parse(p), now)
+      case 'ticket.updated':
+        return ticketClocks.updated(tx, event.tenantId, ticketEvents[type].parse(p), now)
+      default:
+        return []
     }
   }
 
@@ -100,30 +125,22 @@ export function createTicketSlaService({ database, clock, realtime, log, calenda
   return {
     /** The listener: applies one ticket event once (a redelivery is a no-op). */
     async apply(event: DeliveredEvent): Promise<void> {
-      const type = event.type as TicketEventType
-      if (!(type in ticketEvents)) return
       const now = clock.now()
-      const p = event.payload
-      const touched = await database.withTenant(event.tenantId, async (tx): Promise<ClockRow[]> => {
-        if (!(await processedOnce(tx, TICKET_LISTENER, event))) return []
-        switch (type) {
-          case 'ticket.created':
-            return ticketClocks.created(tx, event.tenantId, ticketEvents[type].parse(p), now)
-          case 'ticket.status_changed':
-            return ticketClocks.statusChanged(tx, event.tenantId, ticketEvents[type].parse(p), now)
-          case 'ticket.priority_changed':
-            return ticketClocks.priorityChanged(tx, event.tenantId, ticketEvents[type].parse(p), now)
-          case 'ticket.message_added':
-            return ticketClocks.messageAdded(tx, event.tenantId, ticketEvents[type].parse(p), now)
-          case 'ticket.assigned':
-            return ticketClocks.assigned(tx, event.tenantId, ticketEvents[type].parse(p), now)
-          case 'ticket.updated':
-            return ticketClocks.updated(tx, event.tenantId, ticketEvents[type].parse(p), now)
-          default:
-            return []
-        }
-      })
+      const touched = await database.withTenant(event.tenantId, (tx) => applyIn(tx, event, now))
       await afterCommit(event.tenantId, touched)
+    },
+
+    /** The listener, several events at once: one transaction per tenant, timers and page updates together. */
+    async applyMany(events: readonly DeliveredEvent[]): Promise<void> {
+      const now = clock.now()
+      for (const tenantId of new Set(events.map((e) => e.tenantId))) {
+        const touched = await database.withTenant(tenantId, async (tx) => {
+          const out: ClockRow[] = []
+          for (const e of events) if (e.tenantId === tenantId) out.push(...(await applyIn(tx, e, now)))
+          return out
+        })
+        await afterCommit(tenantId, touched)
+      }
     },
 
     /**

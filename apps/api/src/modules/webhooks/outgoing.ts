@@ -66,6 +66,16 @@ export function createOutgoing(deps: ModuleDeps, box: SecretBox) {
     if (inserted.length) await jobs.send(DELIVER_WEBHOOKS_JOB, { ids: inserted.map((d) => d.id) }).catch(() => undefined)
   }
 
+  /** Several events: one read of each tenant's subscriptions; only events someone subscribed to go on. */
+  async function fanOutMany(events: readonly DeliveredEvent[]) {
+    const patterns = new Map<string, string[][]>()
+    for (const e of events) {
+      if (PRIVATE.test(e.type)) continue
+      if (!patterns.has(e.tenantId)) patterns.set(e.tenantId, await repo.enabledPatternsOf(database.db, e.tenantId))
+      if (patterns.get(e.tenantId)!.some((p) => matchesPattern(p, e.type))) await fanOut(e)
+    }
+  }
+
   /** Switches a failing subscription off, in the caller's transaction, and tells the admins. */
   async function disable(tx: DbOrTx, sub: SubscriptionRow, failures: number, lastError: string) {
     const now = clock.now()
@@ -158,7 +168,7 @@ export function createOutgoing(deps: ModuleDeps, box: SecretBox) {
   }
 
   return {
-    listener: { name: 'webhooks.fanout', events: '*', handle: fanOut } satisfies EventListener,
+    listener: { name: 'webhooks.fanout', events: '*', handle: fanOut, handleMany: fanOutMany } satisfies EventListener,
 
     /** Sends what is due (only `ids`, or one tenant's, when given). Returns how many were attempted. */
     async deliverDue(only: { ids?: string[]; tenantId?: string; maxBatches?: number } = {}): Promise<number> {
