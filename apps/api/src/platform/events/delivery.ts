@@ -17,7 +17,7 @@ export const DELIVERY_DEFAULTS = {
   retryBaseMs: 5_000,
   retryMaxMs: 3_600_000,
   leaseMs: 120_000,
-  batchSize: 20,
+  batchSize: 60,
   pollIntervalMs: 2_000,
 }
 

@@ -15,10 +15,21 @@ import type { DeliveredEvent } from './types.ts'
  * ```
  */
 export async function processedOnce(tx: DbOrTx, listener: string, event: Pick<DeliveredEvent, 'id' | 'tenantId'>): Promise<boolean> {
+  return (await processedFirstTime(tx, listener, [event])).has(event.id)
+}
+
+/** processedOnce for several events in one statement: the ids of those seen for the first time. */
+export async function processedFirstTime(
+  tx: DbOrTx,
+  listener: string,
+  events: readonly Pick<DeliveredEvent, 'id' | 'tenantId'>[],
+): Promise<Set<string>> {
+  if (!events.length) return new Set()
+  const values = events.map((e) => sql`(${e.tenantId}, ${listener}, ${e.id})`)
   const inserted = await rows<{ event_id: string }>(
     tx,
-    sql`insert into processed_events (tenant_id, listener, event_id) values (${event.tenantId}, ${listener}, ${event.id})
+    sql`insert into processed_events (tenant_id, listener, event_id) values ${sql.join(values, sql`, `)}
       on conflict do nothing returning event_id`,
   )
-  return inserted.length === 1
+  return new Set(inserted.map((r) => r.event_id))
 }
