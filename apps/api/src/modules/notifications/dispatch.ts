@@ -40,16 +40,54 @@ export function createDispatcher(deps: ModuleDeps, tickets: () => TicketReader |
   const { database, clock, config, log, realtime, jobs } = deps
   const appUrl = (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/$/, '')
 
-  async function gatherFacts(tx: DbOrTx, e: DeliveredEvent): Promise<Facts> {
+  /**
+   * What the events of one tenant's transaction share, read once however many events it plans: the
+   * templates, the channels, and the people and customers they name (the same actor, customer or
+   * assignee recurs across a batch). Nothing here is written by the listener.
+   */
+  function batchReadsOf(tx: DbOrTx, tenantId: string) {
+    let templates: Promise<TemplateRow[]> | undefined
+    let channels: Promise<ChannelRow[]> | undefined
+    const users = new Map<string, Promise<UserAddress | undefined>>()
+    const customers = new Map<string, Promise<{ name: string } | undefined>>()
+    const user = (id: string) => {
+      if (!users.has(id))
+        users.set(
+          id,
+          findUserAddresses(tx, tenantId, { ids: [id] }).then(([u]) => u),
+        )
+      return users.get(id)!
+    }
+    return {
+      templates: () => (templates ??= repo.listTemplates(tx)),
+      channels: () => (channels ??= repo.enabledChannels(tx)),
+      /** Users by id (missing ones left out), in the order asked. */
+      async users(ids: readonly string[]): Promise<UserAddress[]> {
+        const found: UserAddress[] = []
+        for (const id of new Set(ids)) {
+          const u = await user(id)
+          if (u) found.push(u)
+        }
+        return found
+      },
+      customer(id: string) {
+        if (!customers.has(id)) customers.set(id, findCustomerSummary(tx, id))
+        return customers.get(id)!
+      },
+    }
+  }
+  type BatchReads = ReturnType<typeof batchReadsOf>
+
+  async function gatherFacts(tx: DbOrTx, e: DeliveredEvent, reads: BatchReads): Promise<Facts> {
     const p = e.payload
     const ticketId = typeof p.ticketId === 'string' ? p.ticketId : null
     const reader = tickets()
     const ticket = ticketId && reader ? await reader.findTicket(tx, ticketId) : undefined
     const message = ticketId && reader && typeof p.messageId === 'string' ? await reader.findMessage(tx, ticketId, p.messageId) : undefined
     const customerId = ticket?.customerId ?? (typeof p.customerId === 'string' ? p.customerId : null)
-    const customer = customerId ? await findCustomerSummary(tx, customerId) : undefined
+    const customer = customerId ? await reads.customer(customerId) : undefined
     const assigneeId = ticket?.assigneeId ?? (typeof p.assigneeId === 'string' ? p.assigneeId : null)
-    const people = await findUserAddresses(tx, e.tenantId, { ids: [e.actorId, assigneeId].filter((x): x is string => !!x) })
+    const people = await reads.users([e.actorId, assigneeId].filter((x): x is string => !!x))
     const nameOf = (id: string | null) => (id ? (people.find((u) => u.id === id)?.name ?? null) : null)
     return { ticket, message, customerName: customer?.name ?? null, actorName: nameOf(e.actorId), assigneeName: nameOf(assigneeId) }
   }
@@ -108,27 +146,11 @@ export function createDispatcher(deps: ModuleDeps, tickets: () => TicketReader |
     urgent: boolean
   }
 
-  /** A tenant's templates and channels, read once per transaction however many events it plans. */
-  function tenantRowsOf(tx: DbOrTx) {
-    let templates: Promise<TemplateRow[]> | undefined
-    let channels: Promise<ChannelRow[]> | undefined
-    return {
-      templates: () => (templates ??= repo.listTemplates(tx)),
-      channels: () => (channels ??= repo.enabledChannels(tx)),
-    }
-  }
-
   /** One event's notifications and deliveries, inserted in the caller's tenant transaction. */
-  async function plan(
-    tx: DbOrTx,
-    e: DeliveredEvent,
-    type: NotificationEventType,
-    now: Date,
-    tenantRows: ReturnType<typeof tenantRowsOf>,
-  ): Promise<Planned> {
-    const facts = await gatherFacts(tx, e)
+  async function plan(tx: DbOrTx, e: DeliveredEvent, type: NotificationEventType, now: Date, reads: BatchReads): Promise<Planned> {
+    const facts = await gatherFacts(tx, e, reads)
     const own = new Map(
-      (await tenantRows.templates()).filter((r) => r.eventType === type).map((r) => [`${r.channel}|${r.locale}|${r.audience}`, r]),
+      (await reads.templates()).filter((r) => r.eventType === type).map((r) => [`${r.channel}|${r.locale}|${r.audience}`, r]),
     )
     /** The tenant's template (undefined when switched off), else the built-in one. */
     const templateFor = (
@@ -141,7 +163,7 @@ export function createDispatcher(deps: ModuleDeps, tickets: () => TicketReader |
       const d = defaultTemplate(type, channel, locale, audience)
       return d && { ...d, externalId: null }
     }
-    const channels = await tenantRows.channels()
+    const channels = await reads.channels()
     const firstOf = (kind: ChannelRow['kind']) => channels.find((c) => c.kind === kind)
     const valuesCache = new Map<string, Record<string, string>>()
     const values = (t: Target): TemplateValues => {
@@ -198,14 +220,15 @@ export function createDispatcher(deps: ModuleDeps, tickets: () => TicketReader |
 
     // ── people
     const plan = planRecipients(type, e.payload, facts.ticket, e.actorId)
-    const staff = (await findUserAddresses(tx, e.tenantId, { ids: plan.staffIds, roles: plan.staffRoles })).filter(
+    const byRole = plan.staffRoles.length ? await findUserAddresses(tx, e.tenantId, { roles: plan.staffRoles }) : []
+    const staff = [...new Map([...(await reads.users(plan.staffIds)), ...byRole].map((u) => [u.id, u])).values()].filter(
       (u) => u.status === 'active' && !isCustomerUser(u) && u.id !== e.actorId,
     )
     const users: { user: UserAddress; audience: TemplateAudience }[] = staff.map((user) => ({ user, audience: 'staff' }))
     const t = facts.ticket
     const addressTargets: { target: Target; email: string | null; phone: string | null; forced?: PersonalChannel }[] = []
     if (plan.customer && t) {
-      const [requester] = t.requesterId ? await findUserAddresses(tx, e.tenantId, { ids: [t.requesterId] }) : []
+      const [requester] = t.requesterId ? await reads.users([t.requesterId]) : []
       // a customer who opened the ticket still gets the confirmation that it was received
       const ownAction = requester?.id === e.actorId && type !== 'ticket.created'
       if (requester && requester.status === 'active' && isCustomerUser(requester) && !ownAction)
@@ -326,11 +349,11 @@ export function createDispatcher(deps: ModuleDeps, tickets: () => TicketReader |
     const now = clock.now()
     for (const tenantId of new Set(events.map((e) => e.tenantId))) {
       const planned = await database.withTenant(tenantId, async (tx) => {
-        const tenantRows = tenantRowsOf(tx)
+        const reads = batchReadsOf(tx, tenantId)
         const out: Planned[] = []
         for (const e of events) {
           const type = NotificationEventType.safeParse(e.type)
-          if (e.tenantId === tenantId && type.success) out.push(await plan(tx, e, type.data, now, tenantRows))
+          if (e.tenantId === tenantId && type.success) out.push(await plan(tx, e, type.data, now, reads))
         }
         return out
       })

@@ -210,9 +210,11 @@ export const ticketRepository = {
     const [row] = await db.select().from(slaTickets).where(eq(slaTickets.ticketId, ticketId)).limit(1).for('update')
     return row
   },
-  async insertOnce(db: DbOrTx, values: typeof slaTickets.$inferInsert): Promise<boolean> {
+  /** Inserts the tickets SLA does not know yet; returns the ids inserted. */
+  async insertOnceMany(db: DbOrTx, values: (typeof slaTickets.$inferInsert)[]): Promise<Set<string>> {
+    if (!values.length) return new Set()
     const res = await db.insert(slaTickets).values(values).onConflictDoNothing().returning({ id: slaTickets.ticketId })
-    return res.length > 0
+    return new Set(res.map((r) => r.id))
   },
   async update(db: DbOrTx, ticketId: string, values: Partial<typeof slaTickets.$inferInsert>) {
     await db

@@ -15,6 +15,7 @@ import { createJobQueue, type JobQueue } from '../../platform/jobs/job-queue.ts'
 import { createRealtimePublisher } from '../../platform/realtime/publisher.ts'
 import { loginAs, signIn } from '../../test/factories.ts'
 import { createTestRuntime, openTestDatabase, testConfig, type TestRuntime } from '../../test/harness.ts'
+import { deliveredEvents } from '../notifications/notifications.fixture.ts'
 import { buildTicketWorld, ok, type TicketWorld } from '../tickets/tickets.fixtures.ts'
 
 const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
@@ -249,6 +250,15 @@ async function batchScenario(rt: TestRuntime, world: TicketWorld, workers: Worke
     [ids],
   )
   expect(registered!.n).toBeLessThanOrEqual(workers.length)
+  // the same events again, to every worker at once (lost acknowledgements): nothing more
+  const again = await deliveredEvents(rt, `type = 'ticket.created' and aggregate_id = any($1::text[])`, [ids])
+  expect(again).toHaveLength(ids.length)
+  await Promise.all(workers.map((w) => w.modules.listeners.find((l) => l.name === 'sla.ticket-clocks')!.handleMany!(again)))
+  const [clocks] = await rt.database.query<{ n: number }>(
+    `select count(*)::int as n from sla_clocks where subject_id::text = any($1::text[])`,
+    [ids],
+  )
+  expect(clocks!.n).toBe(clockIds.length)
 }
 
 describe('SLA with the real worker (embedded database, one worker)', () => {

@@ -41,14 +41,18 @@ export function createTicketClocks({ engine, audit, contractTier: contractTierOf
     return t.policyId ? ((await policyRepository.find(tx, t.policyId)) ?? null) : null
   }
 
-  async function choosePolicy(tx: DbOrTx, t: Pick<SlaTicketRow, 'priority' | 'customerTier' | 'contractTier' | 'categoryId' | 'typeId'>) {
-    return selectPolicy(await policyRepository.active(tx), {
+  type PolicyInputs = Pick<SlaTicketRow, 'priority' | 'customerTier' | 'contractTier' | 'categoryId' | 'typeId'>
+  const pick = (policies: PolicyRow[], t: PolicyInputs) =>
+    selectPolicy(policies, {
       priority: t.priority,
       customerTier: t.customerTier,
       contractTier: t.contractTier,
       categoryId: t.categoryId,
       typeId: t.typeId,
     })
+
+  async function choosePolicy(tx: DbOrTx, t: PolicyInputs) {
+    return pick(await policyRepository.active(tx), t)
   }
 
   /** Makes the ticket's clocks match its policy and state: creates missing ones, retargets, retires unneeded ones. */
@@ -60,41 +64,54 @@ export function createTicketClocks({ engine, audit, contractTier: contractTierOf
     now: Date,
     kinds = KINDS,
   ): Promise<ClockRow[]> {
+    return reconcileMany(tx, [{ t, policy, clocks }], now, kinds)
+  }
+
+  /** reconcile for several tickets: the clocks they start together (one calendar read, one insert). */
+  async function reconcileMany(
+    tx: DbOrTx,
+    tickets: readonly { t: SlaTicketRow; policy: PolicyRow | null; clocks: ClockRow[] }[],
+    now: Date,
+    kinds = KINDS,
+  ): Promise<ClockRow[]> {
     const out: ClockRow[] = []
     const starting: NewClock[] = []
-    for (const kind of kinds) {
-      const spec = targetFor(policy, t.priority, kind)
-      const clock = clocks.find((c) => c.target === kind)
-      if (clock && spec && policy) {
-        out.push(
-          await engine.retarget(
-            tx,
-            clock,
-            { spec, policyId: policy.id, calendarId: policy.calendarId, warningFraction: policy.warningFraction },
-            now,
-          ),
-        )
-      } else if (clock && !spec) {
-        out.push(await engine.stop(tx, clock, now, 'not_applicable', now))
-      } else if (!clock && spec && policy) {
-        // Start where it would have: first response and resolution at creation, next update at the first response.
-        if (kind === 'first_response' && t.firstResponseAt) continue
-        if (kind === 'next_update' && !t.firstResponseAt) continue
-        starting.push({
-          tenantId: t.tenantId,
-          subjectType: 'ticket',
-          subjectId: t.ticketId,
-          target: kind,
-          spec,
-          policyId: policy.id,
-          calendarId: policy.calendarId,
-          warningFraction: policy.warningFraction,
-          startedAt: kind === 'next_update' ? t.firstResponseAt! : t.createdAt,
-        })
+    for (const { t, policy, clocks } of tickets) {
+      for (const kind of kinds) {
+        const spec = targetFor(policy, t.priority, kind)
+        const clock = clocks.find((c) => c.target === kind)
+        if (clock && spec && policy) {
+          out.push(
+            await engine.retarget(
+              tx,
+              clock,
+              { spec, policyId: policy.id, calendarId: policy.calendarId, warningFraction: policy.warningFraction },
+              now,
+            ),
+          )
+        } else if (clock && !spec) {
+          out.push(await engine.stop(tx, clock, now, 'not_applicable', now))
+        } else if (!clock && spec && policy) {
+          // Start where it would have: first response and resolution at creation, next update at the first response.
+          if (kind === 'first_response' && t.firstResponseAt) continue
+          if (kind === 'next_update' && !t.firstResponseAt) continue
+          starting.push({
+            tenantId: t.tenantId,
+            subjectType: 'ticket',
+            subjectId: t.ticketId,
+            target: kind,
+            spec,
+            policyId: policy.id,
+            calendarId: policy.calendarId,
+            warningFraction: policy.warningFraction,
+            startedAt: kind === 'next_update' ? t.firstResponseAt! : t.createdAt,
+          })
+        }
       }
     }
-    // The new clocks together (a new ticket's first response and resolution): one calendar read, one insert.
+    const byTicket = new Map(tickets.map((x) => [x.t.ticketId, x]))
     for (let row of await engine.createMany(tx, starting, now)) {
+      const { t, policy } = byTicket.get(row.subjectId)!
       if (DONE.includes(t.status)) row = await engine.stop(tx, row, now, t.status, now)
       else if (pausesIn(policy, t.status)) row = await engine.pause(tx, row, now < row.startedAt ? row.startedAt : now, now)
       out.push(row)
@@ -104,12 +121,29 @@ export function createTicketClocks({ engine, audit, contractTier: contractTierOf
 
   /** Remembers a ticket, chooses its policy and starts its clocks (once). */
   async function register(tx: DbOrTx, row: SlaTicketRow, now: Date): Promise<ClockRow[]> {
-    await ensureSlaDefaults(tx, row.tenantId, now, audit)
-    row.contractTier = await contractTier(tx, row.tenantId, { customerId: row.customerId, deviceId: row.deviceId })
-    const policy = await choosePolicy(tx, row)
-    const registered = { ...row, policyId: policy?.id ?? null }
-    if (!(await ticketRepository.insertOnce(tx, registered)) || !policy) return []
-    return reconcile(tx, registered, policy, [], now)
+    return registerMany(tx, row.tenantId, [row], now)
+  }
+
+  /** register for several tickets of a tenant: one read of the policies, one insert of the tickets, one of the clocks. */
+  async function registerMany(tx: DbOrTx, tenantId: string, rows: readonly SlaTicketRow[], now: Date): Promise<ClockRow[]> {
+    if (!rows.length) return []
+    await ensureSlaDefaults(tx, tenantId, now, audit)
+    const policies = await policyRepository.active(tx)
+    const registered: { t: SlaTicketRow; policy: PolicyRow | null }[] = []
+    for (const row of rows) {
+      const contract = await contractTier(tx, tenantId, { customerId: row.customerId, deviceId: row.deviceId })
+      const policy = pick(policies, { ...row, contractTier: contract })
+      registered.push({ t: { ...row, contractTier: contract, policyId: policy?.id ?? null }, policy })
+    }
+    const inserted = await ticketRepository.insertOnceMany(
+      tx,
+      registered.map((r) => r.t),
+    )
+    return reconcileMany(
+      tx,
+      registered.filter((r) => r.policy && inserted.has(r.t.ticketId)).map((r) => ({ ...r, clocks: [] })),
+      now,
+    )
   }
 
   /**
@@ -150,11 +184,12 @@ export function createTicketClocks({ engine, audit, contractTier: contractTierOf
   }
 
   return {
-    /** ticket.created: remembers the ticket, chooses its policy and starts its clocks. Returns the clocks touched. */
-    async created(tx: DbOrTx, tenantId: string, e: TicketEventPayload<'ticket.created'>, now: Date): Promise<ClockRow[]> {
-      return register(
+    /** ticket.created of several tickets: remembers them, chooses their policies and starts their clocks. Returns the clocks touched. */
+    async created(tx: DbOrTx, tenantId: string, events: readonly TicketEventPayload<'ticket.created'>[], now: Date): Promise<ClockRow[]> {
+      return registerMany(
         tx,
-        {
+        tenantId,
+        events.map((e) => ({
           ticketId: e.ticketId,
           tenantId,
           number: e.number,
@@ -172,7 +207,7 @@ export function createTicketClocks({ engine, audit, contractTier: contractTierOf
           createdAt: new Date(e.createdAt),
           firstResponseAt: null,
           updatedAt: now,
-        },
+        })),
         now,
       )
     },

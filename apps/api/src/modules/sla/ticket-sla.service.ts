@@ -13,7 +13,7 @@ import { sql } from 'drizzle-orm'
 import { z } from 'zod'
 import { rows, type DbOrTx } from '../../platform/db/index.ts'
 import { NotFoundError } from '../../platform/errors.ts'
-import { processedOnce } from '../../platform/events/idempotency.ts'
+import { processedFirstTime, processedOnce } from '../../platform/events/idempotency.ts'
 import type { DeliveredEvent } from '../../platform/events/types.ts'
 import type { RequestContext } from '../../platform/http/access.ts'
 import type { ModuleDeps } from '../../modules.ts'
@@ -71,27 +71,44 @@ export function createTicketSlaService({ database, clock, realtime, log, calenda
       .catch((err: unknown) => log.warn({ err }, 'realtime publish failed'))
   }
 
-  /** Applies one ticket event once in the tenant's transaction (a redelivery is a no-op); the clocks touched. */
-  async function applyIn(tx: DbOrTx, event: DeliveredEvent, now: Date): Promise<ClockRow[]> {
-    const type = event.type as TicketEventType
-    if (!(type in ticketEvents) || !(await processedOnce(tx, TICKET_LISTENER, event))) return []
-    const p = event.payload
-    switch (type) {
-      case 'ticket.created':
-        return ticketClocks.created(tx, event.tenantId, ticketEvents[type].parse(p), now)
-      case 'ticket.status_changed':
-        return ticketClocks.statusChanged(tx, event.tenantId, ticketEvents[type].parse(p), now)
-      case 'ticket.priority_changed':
-        return ticketClocks.priorityChanged(tx, event.tenantId, ticketEvents[type].parse(p), now)
-      case 'ticket.message_added':
-        return ticketClocks.messageAdded(tx, event.tenantId, ticketEvents[type].parse(p), now)
-      case 'ticket.assigned':
-        return ticketClocks.assigned(tx, event.tenantId, ticketEvents[type].parse(p), now)
-      case 'ticket.updated':
-        return ticketClocks.updated(tx, event.tenantId, ticketEvents[type].parse(p), now)
-      default:
-        return []
+  /**
+   * Applies ticket events of one tenant in its transaction, each once (a redelivery is a no-op); the
+   * clocks touched. New tickets go together; the other events are of other tickets (a delivery batch
+   * holds one event per ticket), so their order among each other does not matter.
+   */
+  async function applyAll(tx: DbOrTx, tenantId: string, events: readonly DeliveredEvent[], now: Date): Promise<ClockRow[]> {
+    const heard = events.filter((e) => e.type in ticketEvents)
+    const firstTime = await processedFirstTime(tx, TICKET_LISTENER, heard)
+    const fresh = heard.filter((e) => firstTime.has(e.id))
+    const out = await ticketClocks.created(
+      tx,
+      tenantId,
+      fresh.filter((e) => e.type === 'ticket.created').map((e) => ticketEvents['ticket.created'].parse(e.payload)),
+      now,
+    )
+    for (const e of fresh) {
+      const type = e.type as TicketEventType
+      const p = e.payload
+      switch (type) {
+        case 'ticket.status_changed':
+          out.push(...(await ticketClocks.statusChanged(tx, tenantId, ticketEvents[type].parse(p), now)))
+          break
+        case 'ticket.priority_changed':
+          out.push(...(await ticketClocks.priorityChanged(tx, tenantId, ticketEvents[type].parse(p), now)))
+          break
+        case 'ticket.message_added':
+          out.push(...(await ticketClocks.messageAdded(tx, tenantId, ticketEvents[type].parse(p), now)))
+          break
+        case 'ticket.assigned':
+          out.push(...(await ticketClocks.assigned(tx, tenantId, ticketEvents[type].parse(p), now)))
+          break
+        case 'ticket.updated':
+          out.push(...(await ticketClocks.updated(tx, tenantId, ticketEvents[type].parse(p), now)))
+          break
+        default:
+      }
     }
+    return out
   }
 
   async function readMany(tx: DbOrTx, tickets: SlaTicketRow[], clocks: ClockRow[], now: Date): Promise<TicketSla[]> {
@@ -125,20 +142,15 @@ export function createTicketSlaService({ database, clock, realtime, log, calenda
   return {
     /** The listener: applies one ticket event once (a redelivery is a no-op). */
     async apply(event: DeliveredEvent): Promise<void> {
-      const now = clock.now()
-      const touched = await database.withTenant(event.tenantId, (tx) => applyIn(tx, event, now))
-      await afterCommit(event.tenantId, touched)
+      await this.applyMany([event])
     },
 
     /** The listener, several events at once: one transaction per tenant, timers and page updates together. */
     async applyMany(events: readonly DeliveredEvent[]): Promise<void> {
       const now = clock.now()
       for (const tenantId of new Set(events.map((e) => e.tenantId))) {
-        const touched = await database.withTenant(tenantId, async (tx) => {
-          const out: ClockRow[] = []
-          for (const e of events) if (e.tenantId === tenantId) out.push(...(await applyIn(tx, e, now)))
-          return out
-        })
+        const mine = events.filter((e) => e.tenantId === tenantId)
+        const touched = await database.withTenant(tenantId, (tx) => applyAll(tx, tenantId, mine, now))
         await afterCommit(tenantId, touched)
       }
     },
