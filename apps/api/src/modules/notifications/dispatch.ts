@@ -380,8 +380,12 @@ export function createDispatcher(deps: ModuleDeps, tickets: () => TicketReader |
     const counts = await database.withTenant(tenantId, async (tx) =>
       Promise.all(userIds.map(async (id) => [id, await repo.unreadCount(tx, id)] as const)),
     )
-    for (const [userId, unread] of counts)
-      await realtime.publish(tenantId, `user:${userId}`, { type, notificationId, unread }).catch((err: unknown) => {
+    await realtime
+      .publishMany(
+        tenantId,
+        counts.map(([userId, unread]) => ({ topic: `user:${userId}`, message: { type, notificationId, unread } })),
+      )
+      .catch((err: unknown) => {
         log.debug({ err: err instanceof Error ? err.message : String(err) }, 'realtime push of the unread count failed')
       })
   }

@@ -21,20 +21,16 @@ export function createRealtimePublisher(database: Database): RealtimePublisher {
     const inline = JSON.stringify({ t: tenantId, topic, m: message } satisfies RealtimeNotification)
     return Buffer.byteLength(inline) <= MAX_NOTIFY_BYTES ? inline : undefined
   }
+  async function publishMany(tenantId: string, messages: readonly { topic: string; message: Record<string, unknown> }[]) {
+    const inline = messages.map((m) => inlineOf(tenantId, m.topic, m.message))
+    const small = inline.filter((m): m is string => m !== undefined)
+    // one statement (its NOTIFYs arrive in the order sent)
+    if (small.length) await database.query(`select pg_notify($1, m) from unnest($2::text[]) as m`, [REALTIME_CHANNEL, small])
+    for (const [i, m] of messages.entries()) if (!inline[i]) await publishStored(tenantId, m.topic, m.message)
+  }
   return {
-    async publish(tenantId, topic, message) {
-      const inline = inlineOf(tenantId, topic, message)
-      if (inline) return database.notify(REALTIME_CHANNEL, inline)
-      await publishStored(tenantId, topic, message)
-    },
-    async publishMany(tenantId, messages) {
-      const inline = messages.map((m) => inlineOf(tenantId, m.topic, m.message))
-      const small = inline.filter((m): m is string => m !== undefined)
-      // one statement (its NOTIFYs arrive in the order sent)
-      if (small.length > 1) await database.query(`select pg_notify($1, m) from unnest($2::text[]) as m`, [REALTIME_CHANNEL, small])
-      else if (small.length) await database.notify(REALTIME_CHANNEL, small[0]!)
-      for (const [i, m] of messages.entries()) if (!inline[i]) await publishStored(tenantId, m.topic, m.message)
-    },
+    publish: (tenantId, topic, message) => publishMany(tenantId, [{ topic, message }]),
+    publishMany,
   }
 
   // Too large for NOTIFY: store it, send its id; each server reads it once if it has subscribers.
