@@ -71,6 +71,26 @@ export function createTicketSlaService({ database, clock, realtime, log, calenda
       .catch((err: unknown) => log.warn({ err }, 'realtime publish failed'))
   }
 
+  /** A change to a ticket SLA already knows (new tickets are registered together in applyAll). */
+  async function applyChange(tx: DbOrTx, tenantId: string, e: DeliveredEvent, now: Date): Promise<ClockRow[]> {
+    const type = e.type as TicketEventType
+    const p = e.payload
+    switch (type) {
+      case 'ticket.status_changed':
+        return ticketClocks.statusChanged(tx, tenantId, ticketEvents[type].parse(p), now)
+      case 'ticket.priority_changed':
+        return ticketClocks.priorityChanged(tx, tenantId, ticketEvents[type].parse(p), now)
+      case 'ticket.message_added':
+        return ticketClocks.messageAdded(tx, tenantId, ticketEvents[type].parse(p), now)
+      case 'ticket.assigned':
+        return ticketClocks.assigned(tx, tenantId, ticketEvents[type].parse(p), now)
+      case 'ticket.updated':
+        return ticketClocks.updated(tx, tenantId, ticketEvents[type].parse(p), now)
+      default:
+        return []
+    }
+  }
+
   /**
    * Applies ticket events of one tenant in its transaction, each once (a redelivery is a no-op); the
    * clocks touched. New tickets go together; the other events are of other tickets (a delivery batch
@@ -86,28 +106,7 @@ export function createTicketSlaService({ database, clock, realtime, log, calenda
       fresh.filter((e) => e.type === 'ticket.created').map((e) => ticketEvents['ticket.created'].parse(e.payload)),
       now,
     )
-    for (const e of fresh) {
-      const type = e.type as TicketEventType
-      const p = e.payload
-      switch (type) {
-        case 'ticket.status_changed':
-          out.push(...(await ticketClocks.statusChanged(tx, tenantId, ticketEvents[type].parse(p), now)))
-          break
-        case 'ticket.priority_changed':
-          out.push(...(await ticketClocks.priorityChanged(tx, tenantId, ticketEvents[type].parse(p), now)))
-          break
-        case 'ticket.message_added':
-          out.push(...(await ticketClocks.messageAdded(tx, tenantId, ticketEvents[type].parse(p), now)))
-          break
-        case 'ticket.assigned':
-          out.push(...(await ticketClocks.assigned(tx, tenantId, ticketEvents[type].parse(p), now)))
-          break
-        case 'ticket.updated':
-          out.push(...(await ticketClocks.updated(tx, tenantId, ticketEvents[type].parse(p), now)))
-          break
-        default:
-      }
-    }
+    for (const e of fresh) out.push(...(await applyChange(tx, tenantId, e, now)))
     return out
   }
 
