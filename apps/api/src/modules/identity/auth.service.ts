@@ -230,7 +230,7 @@ export function createAuthService(deps: IdentityDeps) {
             throw new UnauthenticatedError('The API token is invalid, expired or revoked', 'invalid_token')
           const { token, user } = found
           if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() >= TOUCH_EVERY_MS)
-            await repo.touchToken(database.db, token.id, now)
+            await repo.touchToken(database.db, token, now)
           return {
             kind: 'token',
             userId: user.id,

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestRuntime, type TestRuntime } from '../../test/harness.ts'
 import { createSecretBox } from './credentials.ts'
+import { TOKEN_CACHE_MS } from './identity.repository.ts'
 import { buildTenant, login, PASSWORD, signIn, type Client } from './identity.fixtures.ts'
 import { totpCode } from './totp.ts'
 
@@ -117,6 +118,16 @@ describe('API tokens', () => {
       ])
     ).map((r) => r.action)
     expect(actions).toEqual(expect.arrayContaining(['token.created', 'token.revoked']))
+  })
+
+  it('revoked by another process (straight in the database), stops working within 5 s', async () => {
+    const { token, apiToken } = (await createToken({ name: 'elsewhere', scopes: ['users.read'] })).json()
+    const bearer = { authorization: `Bearer ${token}` }
+    expect((await me(bearer)).statusCode).toBe(200)
+    await rt.database.query('update api_tokens set revoked_at = now() where id = $1', [apiToken.id])
+    await new Promise((r) => setTimeout(r, TOKEN_CACHE_MS + 50))
+    expect(TOKEN_CACHE_MS).toBeLessThanOrEqual(5_000)
+    expect((await me(bearer)).statusCode).toBe(401)
   })
 
   it('another user cannot revoke my token (404), an admin can', async () => {

@@ -128,7 +128,16 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'knowledge.read',
     'reports.read',
   ],
-  engineer: ['field.use', 'devices.read', 'tickets.read', 'tickets.write', 'tickets.reply', 'dispatch.read', 'parts.read', 'knowledge.read'],
+  engineer: [
+    'field.use',
+    'devices.read',
+    'tickets.read',
+    'tickets.write',
+    'tickets.reply',
+    'dispatch.read',
+    'parts.read',
+    'knowledge.read',
+  ],
   warehouse_keeper: [
     'tokens.manage_own',
     'tickets.read',

@@ -24,6 +24,22 @@ const tokenByHash = cachedQuery((db) =>
     .limit(1),
 )
 
+type TokenWithUser = Awaited<ReturnType<typeof tokenByHash>>[number]
+
+/**
+ * API tokens looked up in the last seconds, by hash: an integration's next request skips the lookup
+ * (a round trip per API call). This process forgets a user's entries as soon as it writes that user
+ * or their tokens (revoke, disable, roles); another process sees such a change within
+ * TOKEN_CACHE_MS, inside the 5 s that RELIABILITY C-SESS allows for a revocation to take effect.
+ */
+export const TOKEN_CACHE_MS = 2_000
+const TOKEN_CACHE_MAX = 10_000
+const recentTokens = new Map<string, { row: TokenWithUser; until: number }>()
+
+function forgetTokensOf(userId: string) {
+  for (const [hash, entry] of recentTokens) if (entry.row.user.id === userId) recentTokens.delete(hash)
+}
+
 export const identityRepository = {
   // ── tenants (owner connection: a tenant is looked up before any tenant scope exists)
   async findTenantBySlug(db: DbOrTx, slug: string) {
@@ -71,6 +87,7 @@ export const identityRepository = {
     return row!
   },
   async updateUser(tx: DbOrTx, tenantId: string, id: string, patch: UserPatch) {
+    forgetTokensOf(id)
     const [row] = await tx
       .update(users)
       .set(patch)
@@ -238,13 +255,22 @@ export const identityRepository = {
     const [row] = await tx.insert(apiTokens).values(values).returning()
     return row!
   },
-  /** Owner connection: the request's token and its user, from the bearer value's hash. */
-  async findTokenByHash(db: DbOrTx, tokenHash: string) {
+  /** Owner connection: the request's token and its user, from the bearer value's hash (cached for TOKEN_CACHE_MS). */
+  async findTokenByHash(db: DbOrTx, tokenHash: string): Promise<TokenWithUser | undefined> {
+    const cached = recentTokens.get(tokenHash)
+    if (cached && cached.until > performance.now()) return cached.row
     const [row] = await tokenByHash(db, { tokenHash })
+    recentTokens.delete(tokenHash)
+    if (row) {
+      if (recentTokens.size >= TOKEN_CACHE_MAX) recentTokens.delete(recentTokens.keys().next().value!)
+      recentTokens.set(tokenHash, { row, until: performance.now() + TOKEN_CACHE_MS })
+    }
     return row
   },
-  async touchToken(db: DbOrTx, id: string, at: Date) {
-    await db.update(apiTokens).set({ lastUsedAt: at }).where(eq(apiTokens.id, id))
+  /** Notes the token's use (also on the cached row, so the next requests don't write it again). */
+  async touchToken(db: DbOrTx, token: TokenWithUser['token'], at: Date) {
+    await db.update(apiTokens).set({ lastUsedAt: at }).where(eq(apiTokens.id, token.id))
+    token.lastUsedAt = at
   },
   async listTokens(tx: DbOrTx, tenantId: string, userId: string) {
     return tx
@@ -262,6 +288,7 @@ export const identityRepository = {
     return row
   },
   async revokeTokens(tx: DbOrTx, tenantId: string, userId: string, at: Date, opts: { id?: string } = {}) {
+    forgetTokensOf(userId)
     const rows = await tx
       .update(apiTokens)
       .set({ revokedAt: at })

@@ -143,7 +143,11 @@ export function createPortalOtpService(deps: IdentityDeps, users: UsersService, 
       const wait = latest ? Math.ceil((latest.createdAt.getTime() + PORTAL_OTP_RESEND_SECONDS * 1000 - now.getTime()) / 1000) : 0
       if (wait > 0) throw new AppError(429, 'otp_too_soon', `A code was just sent; request another one in ${wait} s`)
       if ((await codes.countForTargetSince(database.db, hash, hourAgo)) >= PORTAL_OTP_PER_TARGET_PER_HOUR)
-        throw new AppError(429, 'portal_otp_rate_limited', 'Too many codes were requested for this address in the last hour; try again later')
+        throw new AppError(
+          429,
+          'portal_otp_rate_limited',
+          'Too many codes were requested for this address in the last hour; try again later',
+        )
 
       const found = await resolve(t, body.tenant)
       const id = randomUUID()
