@@ -11,6 +11,17 @@ import pg from 'pg'
 /** A Drizzle handle: the database itself or a transaction inside it. */
 export type DbOrTx = PgDatabase<PgQueryResultHKT, Record<string, never>>
 
+/**
+ * Drizzle works out a type hint for every bound parameter (up to ten class checks each, a fifth of
+ * its query building in the ticket-creation profile) that only its AWS Data API driver reads;
+ * node-postgres and PGlite ignore it. Without the hook the hint is skipped (`sql.js`: `if (prepareTyping)`).
+ */
+function withoutParamTypings(db: DbOrTx): DbOrTx {
+  const { dialect } = db as unknown as { dialect: { prepareTyping?: unknown } }
+  dialect.prepareTyping = undefined
+  return db
+}
+
 /** Extensions every PGlite open must load (the schema uses them). */
 const pgliteExtensions = { pg_trgm, btree_gin }
 
@@ -75,7 +86,7 @@ export async function openPglite(dataDir: string | undefined, opts: { loadDataDi
     extensions: pgliteExtensions,
   })
   yieldBeforeEachCall(pglite)
-  const db = drizzlePglite({ client: pglite }) as unknown as DbOrTx
+  const db = withoutParamTypings(drizzlePglite({ client: pglite }) as unknown as DbOrTx)
   return {
     kind: 'pglite',
     db,
@@ -208,7 +219,7 @@ export async function openPostgres(connectionString: string, opts: { max?: numbe
   // An idle client dropped by the server must not crash the process; the pool replaces it.
   pool.on('error', () => {})
   pool.on('connect', (client) => wrapClient(client, prepare))
-  const db = drizzlePg({ client: pool }) as unknown as DbOrTx
+  const db = withoutParamTypings(drizzlePg({ client: pool }) as unknown as DbOrTx)
   let listener: pg.Client | undefined
   const handlers = new Map<string, Set<(p: string) => void>>()
   return {
