@@ -4,7 +4,7 @@ import type { z } from 'zod'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts'
 import type { DbOrTx } from '../../platform/db/index.ts'
 import type { RequestContext } from '../../platform/http/access.ts'
-import { byActor, loadMe, type IdentityDeps } from './auth.service.ts'
+import { byActor, credentialsChanged, loadMe, type IdentityDeps } from './auth.service.ts'
 import { hashPassword, randomSecret, sha256, verifyPassword } from './credentials.ts'
 import { identityRepository as repo } from './identity.repository.ts'
 import { toSessionDto, toTokenDto } from './identity.mapping.ts'
@@ -22,6 +22,9 @@ export const TOKEN_PREFIX_LENGTH = 10
 
 export function createAccountService(deps: IdentityDeps) {
   const { database, audit, clock, totpBox } = deps
+  /** The caller's own sessions or tokens changed. */
+  const ownCredentialsChanged = (tx: DbOrTx, ctx: RequestContext, reason: string) =>
+    credentialsChanged(deps, tx, { tenantId: ctx.actor.tenantId, userId: ctx.actor.userId, actorId: ctx.actor.userId, reason })
   const inTenant = <T>(ctx: RequestContext, fn: (tx: DbOrTx) => Promise<T>) => database.withTenant(ctx.actor.tenantId, fn)
   const self = async (ctx: RequestContext, tx: DbOrTx, forUpdate = false) => {
     const user = await repo.findUserById(tx, ctx.actor.tenantId, ctx.actor.userId, { forUpdate })
@@ -91,6 +94,7 @@ export function createAccountService(deps: IdentityDeps) {
           entityId: user.id,
           after: { otherSessionsRevoked: revoked.length },
         })
+        if (revoked.length) await ownCredentialsChanged(tx, ctx, 'password_changed')
       })
       return { ok: true as const }
     },
@@ -113,6 +117,7 @@ export function createAccountService(deps: IdentityDeps) {
           entityId: sessionId,
           after: { userId: ctx.actor.userId },
         })
+        await ownCredentialsChanged(tx, ctx, 'session_revoked')
       })
       return { ok: true as const }
     },
@@ -130,6 +135,7 @@ export function createAccountService(deps: IdentityDeps) {
             entityId: id,
             after: { userId: ctx.actor.userId },
           })
+        if (revoked.length) await ownCredentialsChanged(tx, ctx, 'sessions_revoked')
         return revoked.length
       })
       return { revoked: count }
@@ -266,6 +272,7 @@ export function createAccountService(deps: IdentityDeps) {
           entityId: tokenId,
           after: { userId: ctx.actor.userId },
         })
+        await ownCredentialsChanged(tx, ctx, 'token_revoked')
       })
       return { ok: true as const }
     },

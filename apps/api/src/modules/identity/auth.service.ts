@@ -4,18 +4,22 @@ import type { LoginBody, Me } from '@aftercare/contracts'
 import type { AuditEntry } from '../../platform/audit/audit-log.ts'
 import type { DbOrTx } from '../../platform/db/index.ts'
 import { ForbiddenError, UnauthenticatedError } from '../../platform/errors.ts'
-import type { Actor, Authenticator, RequestContext } from '../../platform/http/access.ts'
+import type { Outbox } from '../../platform/events/outbox.ts'
+import { CREDENTIALS_CHANGED, type Actor, type Authenticator, type RequestContext } from '../../platform/http/access.ts'
 import type { ModuleDeps } from '../../modules.ts'
 import { hashPassword, needsRehash, randomSecret, safeEqual, sha256, verifyDummy, verifyPassword, type SecretBox } from './credentials.ts'
 import { identityRepository as repo } from './identity.repository.ts'
 import { toMe } from './identity.mapping.ts'
 import { afterFailedLogin, isLocked, permissionsOf, tokenPermissions, unlocked } from './identity.policy.ts'
 import type { UserRow } from './identity.tables.ts'
+import type { TokenCache } from './token-cache.ts'
 import { checkTotp } from './totp.ts'
 
 export interface IdentityDeps extends ModuleDeps {
   /** Seals TOTP seeds (AES-256-GCM, key derived from SECRET_KEY). */
   totpBox: SecretBox
+  /** API tokens looked up in the last seconds (this process). */
+  tokenCache: TokenCache
 }
 
 /** A session ends after this long without a request (the absolute limit is SESSION_TTL_HOURS). */
@@ -57,6 +61,26 @@ export function byActor(ctx: RequestContext): Pick<AuditEntry, 'tenantId' | 'act
   }
 }
 
+/**
+ * Announces, in the transaction that made it, that a user's sessions or tokens were revoked or their
+ * status or roles changed: every server process checks that user's live connections again.
+ */
+export async function credentialsChanged(
+  deps: { outbox: Outbox; tokenCache: TokenCache },
+  tx: DbOrTx,
+  e: { tenantId: string; userId: string; actorId: string | null; reason: string },
+): Promise<void> {
+  deps.tokenCache.forget(e.userId)
+  await deps.outbox.publish(tx, {
+    tenantId: e.tenantId,
+    type: CREDENTIALS_CHANGED,
+    aggregateType: 'user',
+    aggregateId: e.userId,
+    payload: { userId: e.userId, reason: e.reason },
+    actorId: e.actorId,
+  })
+}
+
 export async function loadMe(tx: DbOrTx, user: UserRow, permissions?: Actor['permissions']): Promise<Me> {
   const tenant = await repo.findTenantById(tx, user.tenantId)
   const teams = await repo.teamIdsOf(tx, user.tenantId, [user.id])
@@ -68,7 +92,7 @@ type Outcome =
   | { kind: 'invalid' | 'totp_required' | 'totp_invalid' | 'disabled' }
 
 export function createAuthService(deps: IdentityDeps) {
-  const { database, audit, clock, config, totpBox } = deps
+  const { database, audit, clock, config, totpBox, tokenCache } = deps
 
   /** Finds the tenant and user a login names; either may be missing (the answer is the same). */
   async function resolveTarget(tenantSlug: string | undefined, email: string): Promise<{ tenantId: string | null; userId: string | null }> {
@@ -215,7 +239,14 @@ export function createAuthService(deps: IdentityDeps) {
       if (!sessionId) return
       await database.withTenant(ctx.actor.tenantId, async (tx) => {
         const revoked = await repo.revokeSessions(tx, ctx.actor.tenantId, ctx.actor.userId, clock.now(), { id: sessionId })
-        if (revoked.length) await audit.record(tx, { ...byActor(ctx), action: 'auth.logout', entityType: 'session', entityId: sessionId })
+        if (!revoked.length) return
+        await audit.record(tx, { ...byActor(ctx), action: 'auth.logout', entityType: 'session', entityId: sessionId })
+        await credentialsChanged(deps, tx, {
+          tenantId: ctx.actor.tenantId,
+          userId: ctx.actor.userId,
+          actorId: ctx.actor.userId,
+          reason: 'logout',
+        })
       })
     },
 
@@ -225,7 +256,12 @@ export function createAuthService(deps: IdentityDeps) {
         const authorization = req.headers.authorization
         if (typeof authorization === 'string' && /^bearer\s/i.test(authorization)) {
           const value = authorization.slice(7).trim()
-          const found = value.startsWith('ac_') && value.length < 200 ? await repo.findTokenByHash(database.db, sha256(value)) : undefined
+          const hash = value.startsWith('ac_') && value.length < 200 ? sha256(value) : undefined
+          let found = hash ? tokenCache.get(hash) : undefined
+          if (hash && !found) {
+            found = await repo.findTokenByHash(database.db, hash)
+            if (found) tokenCache.set(hash, found)
+          }
           if (!found || (found.token.expiresAt && found.token.expiresAt <= now) || found.user.status !== 'active')
             throw new UnauthenticatedError('The API token is invalid, expired or revoked', 'invalid_token')
           const { token, user } = found
@@ -269,6 +305,7 @@ export function createAuthService(deps: IdentityDeps) {
           name: user.name,
         }
       },
+      forget: (_tenantId: string, userId: string) => tokenCache.forget(userId),
     } satisfies Authenticator,
 
     /** The CSRF token of a session (GET /auth/me returns it so a reloaded page can continue). */

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestRuntime, type TestRuntime } from '../../test/harness.ts'
 import { createSecretBox } from './credentials.ts'
-import { TOKEN_CACHE_MS } from './identity.repository.ts'
+import { TOKEN_CACHE_MS } from './token-cache.ts'
 import { buildTenant, login, PASSWORD, signIn, type Client } from './identity.fixtures.ts'
 import { totpCode } from './totp.ts'
 

@@ -24,21 +24,7 @@ const tokenByHash = cachedQuery((db) =>
     .limit(1),
 )
 
-type TokenWithUser = Awaited<ReturnType<typeof tokenByHash>>[number]
-
-/**
- * API tokens looked up in the last seconds, by hash: an integration's next request skips the lookup
- * (a round trip per API call). This process forgets a user's entries as soon as it writes that user
- * or their tokens (revoke, disable, roles); another process sees such a change within
- * TOKEN_CACHE_MS, inside the 5 s that RELIABILITY C-SESS allows for a revocation to take effect.
- */
-export const TOKEN_CACHE_MS = 2_000
-const TOKEN_CACHE_MAX = 10_000
-const recentTokens = new Map<string, { row: TokenWithUser; until: number }>()
-
-function forgetTokensOf(userId: string) {
-  for (const [hash, entry] of recentTokens) if (entry.row.user.id === userId) recentTokens.delete(hash)
-}
+export type TokenWithUser = Awaited<ReturnType<typeof tokenByHash>>[number]
 
 export const identityRepository = {
   // ── tenants (owner connection: a tenant is looked up before any tenant scope exists)
@@ -87,7 +73,6 @@ export const identityRepository = {
     return row!
   },
   async updateUser(tx: DbOrTx, tenantId: string, id: string, patch: UserPatch) {
-    forgetTokensOf(id)
     const [row] = await tx
       .update(users)
       .set(patch)
@@ -255,16 +240,9 @@ export const identityRepository = {
     const [row] = await tx.insert(apiTokens).values(values).returning()
     return row!
   },
-  /** Owner connection: the request's token and its user, from the bearer value's hash (cached for TOKEN_CACHE_MS). */
+  /** Owner connection: the request's token and its user, from the bearer value's hash. */
   async findTokenByHash(db: DbOrTx, tokenHash: string): Promise<TokenWithUser | undefined> {
-    const cached = recentTokens.get(tokenHash)
-    if (cached && cached.until > performance.now()) return cached.row
     const [row] = await tokenByHash(db, { tokenHash })
-    recentTokens.delete(tokenHash)
-    if (row) {
-      if (recentTokens.size >= TOKEN_CACHE_MAX) recentTokens.delete(recentTokens.keys().next().value!)
-      recentTokens.set(tokenHash, { row, until: performance.now() + TOKEN_CACHE_MS })
-    }
     return row
   },
   /** Notes the token's use (also on the cached row, so the next requests don't write it again). */
@@ -288,7 +266,6 @@ export const identityRepository = {
     return row
   },
   async revokeTokens(tx: DbOrTx, tenantId: string, userId: string, at: Date, opts: { id?: string } = {}) {
-    forgetTokensOf(userId)
     const rows = await tx
       .update(apiTokens)
       .set({ revokedAt: at })

@@ -11,6 +11,7 @@ import { identityRepository } from './identity.repository.ts'
 import { portalOtpRoutes } from './portal-otp.routes.ts'
 import { createPortalOtpService, type PortalContactLookup, type PortalOtpService } from './portal-otp.service.ts'
 import { userRoutes } from './users.routes.ts'
+import { createTokenCache } from './token-cache.ts'
 import { createUsersService, type UsersService } from './users.service.ts'
 
 export { permissionsOf, rolePermissions, lockoutRule } from './identity.policy.ts'
@@ -102,7 +103,7 @@ export interface IdentityOptions {
 }
 
 export function createIdentityModule(deps: ModuleDeps, opts: IdentityOptions = {}): IdentityModule {
-  const identityDeps = { ...deps, totpBox: createSecretBox(deps.config.SECRET_KEY, 'totp-secret') }
+  const identityDeps = { ...deps, totpBox: createSecretBox(deps.config.SECRET_KEY, 'totp-secret'), tokenCache: createTokenCache() }
   const auth = createAuthService(identityDeps)
   const account = createAccountService(identityDeps)
   const users = createUsersService(identityDeps)

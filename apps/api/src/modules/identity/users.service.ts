@@ -13,7 +13,7 @@ import type { AuditEntry } from '../../platform/audit/audit-log.ts'
 import type { DbOrTx } from '../../platform/db/index.ts'
 import { AppError, ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../../platform/errors.ts'
 import type { RequestContext } from '../../platform/http/access.ts'
-import { byActor, canonicalEmail, type IdentityDeps } from './auth.service.ts'
+import { byActor, canonicalEmail, credentialsChanged, type IdentityDeps } from './auth.service.ts'
 import { hashPassword, verifyPassword } from './credentials.ts'
 import { identityRepository as repo, type UserPatch } from './identity.repository.ts'
 import { auditView, toSessionDto, toTokenDto, toUserDto } from './identity.mapping.ts'
@@ -44,6 +44,9 @@ function decodeCursor(cursor: string): string {
 
 export function createUsersService(deps: IdentityDeps) {
   const { database, audit, outbox, clock } = deps
+  /** An admin changed what a user may do or revoked their sessions or tokens. */
+  const userCredentialsChanged = (tx: DbOrTx, ctx: RequestContext, userId: string, reason: string) =>
+    credentialsChanged(deps, tx, { tenantId: ctx.actor.tenantId, userId, actorId: ctx.actor.userId, reason })
 
   async function assertTeams(tx: DbOrTx, tenantId: string, teamIds: string[]) {
     const existing = await repo.existingTeamIds(tx, tenantId, teamIds)
@@ -170,6 +173,9 @@ export function createUsersService(deps: IdentityDeps) {
       } else if (statusChanged) {
         await audit.record(tx, { ...by, tenantId, action: 'user.enabled', entityType: 'user', entityId: id })
       }
+      const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x))
+      if (statusChanged || !sameSet(before.roles, after.roles) || !sameSet(teamsBefore, teamsAfter))
+        await userCredentialsChanged(tx, ctx, id, statusChanged ? `status_${after.status}` : 'rights_changed')
       return toUserDto(after, teamsAfter)
     })
   }
@@ -244,6 +250,9 @@ export function createUsersService(deps: IdentityDeps) {
           before: { customerOrgId: u.customerOrgId },
           after: { customerOrgId },
         })
+        // what a contact may see follows their organisation
+        if (u.customerOrgId !== customerOrgId)
+          await credentialsChanged(deps, tx, { tenantId, userId, actorId: null, reason: 'customer_org_changed' })
       })
     },
 
@@ -314,6 +323,7 @@ export function createUsersService(deps: IdentityDeps) {
           entityId: id,
           after: { sessionsRevoked: revoked.length },
         })
+        if (revoked.length) await userCredentialsChanged(tx, ctx, id, 'password_reset')
       })
       return { ok: true as const }
     },
@@ -369,6 +379,7 @@ export function createUsersService(deps: IdentityDeps) {
             entityId: sid,
             after: { userId },
           })
+        if (ids.length) await userCredentialsChanged(tx, ctx, userId, 'sessions_revoked')
         return ids.length
       })
       return { revoked }
@@ -387,15 +398,16 @@ export function createUsersService(deps: IdentityDeps) {
         const t = await repo.findToken(tx, tenantId, tokenId)
         if (!t || t.userId !== userId) throw new NotFoundError('api token', tokenId)
         const ids = await repo.revokeTokens(tx, tenantId, userId, clock.now(), { id: tokenId })
-        if (ids.length)
-          await audit.record(tx, {
-            ...who(ctx),
-            tenantId,
-            action: 'token.revoked',
-            entityType: 'api_token',
-            entityId: tokenId,
-            after: { userId },
-          })
+        if (!ids.length) return
+        await audit.record(tx, {
+          ...who(ctx),
+          tenantId,
+          action: 'token.revoked',
+          entityType: 'api_token',
+          entityId: tokenId,
+          after: { userId },
+        })
+        await userCredentialsChanged(tx, ctx, userId, 'token_revoked')
       })
       return { ok: true as const }
     },

@@ -31,7 +31,16 @@ export interface Actor {
 export interface Authenticator {
   /** Resolves the actor from cookies / bearer token; null when anonymous. Throws 401/403 for a bad credential or CSRF. */
   authenticate(req: FastifyRequest): Promise<Actor | null>
+  /** Drops what this process remembers of a user's credentials (they changed in some process). */
+  forget?(tenantId: string, userId: string): void
 }
+
+/**
+ * The outbox event (aggregate `user`) published whenever a user's sessions or tokens are revoked or
+ * their status or roles change: every server process authenticates that user's live connections
+ * again at once (RELIABILITY B-WS: a revocation closes the socket within 5 s).
+ */
+export const CREDENTIALS_CHANGED = 'user.credentials_changed'
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -6,7 +6,7 @@ import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
 import type { RawData, WebSocket } from 'ws'
 import type { Database } from '../db/index.ts'
 import { OUTBOX_CHANNEL, type OutboxNotification } from '../events/outbox.ts'
-import type { Actor, Authenticator } from '../http/access.ts'
+import { CREDENTIALS_CHANGED, type Actor, type Authenticator } from '../http/access.ts'
 import { REALTIME_CHANNEL, loadStoredMessage, type RealtimeNotification } from './publisher.ts'
 import { parseTopic, topicsOfEvent } from './topics.ts'
 import type { TopicAuthorizer } from './types.ts'
@@ -19,7 +19,10 @@ export interface RealtimeHubOptions {
   log: FastifyBaseLogger
   /** A protocol ping this often; a connection that did not answer the previous one is dropped. */
   heartbeatMs?: number
-  /** Credentials are checked again this often: a revoked session or disabled user is cut off. */
+  /**
+   * Every connection's credentials are checked again this often (an expired session). Revocations
+   * through the app are announced (CREDENTIALS_CHANGED) and checked at once.
+   */
   recheckMs?: number
   maxTopicsPerConnection?: number
 }
@@ -155,6 +158,12 @@ export function createRealtimeHub(opts: RealtimeHubOptions) {
     } catch {
       return
     }
+    if (n.type === CREDENTIALS_CHANGED && n.aggregateId) {
+      const userId = n.aggregateId
+      authenticator.forget?.(n.tenantId, userId)
+      const theirs = [...connections].filter((c) => c.actor.tenantId === n.tenantId && c.actor.userId === userId)
+      if (theirs.length) recheckConnections(theirs).catch((err: unknown) => log.error({ err }, 'realtime recheck failed'))
+    }
     if (!byTenant.has(n.tenantId)) return
     const event: RealtimeDomainEvent = { id: n.id, type: n.type, aggregateType: n.aggregateType, aggregateId: n.aggregateId }
     for (const topic of topicsOfEvent(n.aggregateType, n.aggregateId)) deliver(n.tenantId, topic, event)
@@ -183,9 +192,10 @@ export function createRealtimeHub(opts: RealtimeHubOptions) {
     }
   }
 
-  /** Authenticates every connection again: ended sessions are closed, lost permissions drop their topics. */
-  async function recheck() {
-    for (const conn of [...connections]) {
+  /** Authenticates connections again: ended sessions are closed, lost permissions drop their topics. */
+  async function recheckConnections(conns: readonly Connection[]) {
+    for (const conn of conns) {
+      if (!connections.has(conn)) continue
       const actor = await authenticator.authenticate(conn.req).catch(() => null)
       if (!actor || actor.userId !== conn.actor.userId || actor.tenantId !== conn.actor.tenantId) {
         conn.socket.close(RealtimeCloseCode.sessionEnded, 'session ended')
@@ -199,6 +209,9 @@ export function createRealtimeHub(opts: RealtimeHubOptions) {
       }
     }
   }
+
+  /** Every connection, now and then (the event-driven check above covers the changes made through the app). */
+  const recheck = () => recheckConnections([...connections])
 
   return {
     /** Starts listening for notifications and the keepalive / recheck timers. */

@@ -10,6 +10,9 @@ import { createTestRuntime, type TestRuntime } from '../../test/harness.ts'
 import { connect, eventOf, refusedUpgrade, wsUrl, type TestSocket } from './ws-client.fixture.ts'
 
 const cookieOf = (c: Client) => ({ cookie: c.headers.cookie! })
+/** RELIABILITY B-WS: a revocation closes the socket within 5 s (no periodic check runs in these tests). */
+const within5s = <T>(p: Promise<T>) =>
+  Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('not within 5 s')), 5_000))])
 const eventOn = (topic: string, type?: string) => (m: RealtimeServerMessage) =>
   m.type === 'event' && m.topic === topic && (type === undefined || m.event.type === type)
 
@@ -186,15 +189,38 @@ describe('realtime WebSocket /api/ws', () => {
     expect(s.pending()).toEqual([])
   })
 
-  it('closes the connection of a session that ended, at the next credential check', async () => {
+  it('closes the connection of a session as soon as it ends (logout), without waiting for the periodic check', async () => {
     const c = await loginAs(rt, tenant, 'agent_l2')
     const s = await open(c)
     await s.subscribe(`user:${c.user.id}`)
     await rt.realtime!.recheck()
     expect(s.ws.readyState).toBe(s.ws.OPEN)
     expect((await c.post('/api/auth/logout')).statusCode).toBe(200)
-    await rt.realtime!.recheck()
-    expect(await s.closed).toEqual({ code: 4401, reason: 'session ended' })
+    expect(await within5s(s.closed)).toEqual({ code: 4401, reason: 'session ended' })
+  })
+
+  it('closes the connection of a token an admin revokes, and the session connection of a user an admin disables', async () => {
+    const c = await loginAs(rt, tenant, 'agent_l2')
+    const created = (await c.post('/api/auth/me/tokens', { name: 'board', scopes: ['tickets.read'] })).json()
+    const byToken = await connect(url, { authorization: `Bearer ${created.token}` })
+    sockets.push(byToken)
+    await byToken.subscribe(`user:${c.user.id}`)
+    const bySession = await open(c)
+    await bySession.subscribe(`user:${c.user.id}`)
+    expect((await admin.delete(`/api/users/${c.user.id}/tokens/${created.apiToken.id}`)).statusCode).toBe(200)
+    expect(await within5s(byToken.closed)).toEqual({ code: 4401, reason: 'session ended' })
+    expect(bySession.ws.readyState).toBe(bySession.ws.OPEN)
+    expect((await admin.post(`/api/users/${c.user.id}/disable`)).statusCode).toBe(200)
+    expect(await within5s(bySession.closed)).toEqual({ code: 4401, reason: 'session ended' })
+  })
+
+  it('drops a topic at once when the user loses the role that allowed it', async () => {
+    const c = await loginAs(rt, tenant, 'admin')
+    const s = await open(c)
+    expect(await s.subscribe('user')).toEqual({ type: 'subscribed', topic: 'user' })
+    expect((await admin.patch(`/api/users/${c.user.id}`, { roles: ['agent_l1'] })).statusCode).toBe(200)
+    expect(await within5s(s.take((m) => m.type === 'error' && m.topic === 'user'))).toMatchObject({ code: 'forbidden' })
+    expect(s.ws.readyState).toBe(s.ws.OPEN)
   })
 })
 
@@ -202,6 +228,7 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)('realtime across two servers on 
   let one: TestRuntime
   let two: TestRuntime
   let url1: string
+  let url2: string
   const pools: Awaited<ReturnType<typeof openPostgres>>[] = []
 
   beforeAll(async () => {
@@ -209,6 +236,7 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)('realtime across two servers on 
     one = await createTestRuntime({ database: pools[0] })
     two = await createTestRuntime({ database: pools[1] })
     url1 = wsUrl(await one.app.listen({ port: 0, host: '127.0.0.1' }))
+    url2 = wsUrl(await two.app.listen({ port: 0, host: '127.0.0.1' }))
   })
   afterAll(async () => {
     await one?.close()
@@ -217,7 +245,6 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)('realtime across two servers on 
   })
 
   it('an event raised on server 1 reaches a client connected to server 2', async () => {
-    const url2 = wsUrl(await two.app.listen({ port: 0, host: '127.0.0.1' }))
     const tenant = await buildTenant(one)
     const adminOnOne = await loginAs(one, tenant, 'admin')
     const s = await connect(url2, cookieOf(adminOnOne))
@@ -246,6 +273,21 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)('realtime across two servers on 
       })
       expect(eventOf(await s1.take(eventOn('user', 'user.created')))).toMatchObject({ aggregateId: again.json().id })
       await s1.close()
+    } finally {
+      await s.close()
+    }
+  })
+
+  it('a token revoked on server 1 closes its connection on server 2, although server 2 had just looked the token up', async () => {
+    const tenant = await buildTenant(one)
+    const adminOnOne = await loginAs(one, tenant, 'admin')
+    const agent = await loginAs(one, tenant, 'agent_l1')
+    const created = (await agent.post('/api/auth/me/tokens', { name: 'wall board', scopes: ['tickets.read'] })).json()
+    const s = await connect(url2, { authorization: `Bearer ${created.token}` })
+    try {
+      await s.subscribe(`user:${agent.user.id}`)
+      expect((await adminOnOne.delete(`/api/users/${agent.user.id}/tokens/${created.apiToken.id}`)).statusCode).toBe(200)
+      expect(await within5s(s.closed)).toEqual({ code: 4401, reason: 'session ended' })
     } finally {
       await s.close()
     }
