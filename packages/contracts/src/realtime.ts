@@ -53,3 +53,10 @@ export const RealtimeCloseCode = {
   /** The client did not read fast enough; it may reconnect. */
   tooSlow: 4408,
 } as const
+
+/**
+ * The domain event (aggregate `user`, topic `user:<id>`) announced whenever a user's sessions or
+ * tokens are revoked or their status, roles, teams or customer organisation change: servers check
+ * that user's connections again at once, the user's own pages refetch who they are.
+ */
+export const CREDENTIALS_CHANGED = 'user.credentials_changed'

@@ -5,6 +5,8 @@ import { ConfigProvider } from 'antd'
 import { Suspense, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Outlet, useLocation, useNavigate } from 'react-router'
+import { useCurrentUser } from '../shared/auth/session.ts'
+import { useLiveMe } from '../shared/realtime/useRealtime.ts'
 import { LanguageSwitch } from '../shared/ui/LanguageSwitch.tsx'
 import { FullPageSpin } from './guards.tsx'
 
@@ -41,6 +43,7 @@ export function MobileLayout() {
   const { t } = useTranslation()
   const { pathname } = useLocation()
   const onProfile = pathname.startsWith('/m/profile')
+  useLiveMe(useCurrentUser().id)
   return (
     <div style={{ minHeight: '100dvh', display: 'flex', flexDirection: 'column', background: '#f5f6f8', maxWidth: 640, margin: '0 auto' }}>
       <header

@@ -5,6 +5,7 @@ import { Suspense } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, Outlet } from 'react-router'
 import { useCurrentUser } from '../shared/auth/session.ts'
+import { useLiveMe } from '../shared/realtime/useRealtime.ts'
 import { NotificationBell } from '../features/notifications/NotificationBell.tsx'
 import { LanguageSwitch } from '../shared/ui/LanguageSwitch.tsx'
 import { UserMenu } from '../shared/ui/UserMenu.tsx'
@@ -13,6 +14,7 @@ import { FullPageSpin } from './guards.tsx'
 export function PortalLayout() {
   const { t } = useTranslation()
   const me = useCurrentUser()
+  useLiveMe(me.id)
   return (
     <Layout style={{ minHeight: '100vh', background: '#f5f7fa' }}>
       <Layout.Header

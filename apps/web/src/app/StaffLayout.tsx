@@ -32,6 +32,7 @@ import { Suspense, useState, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Outlet, useLocation, useNavigate } from 'react-router'
 import { can, useCurrentUser } from '../shared/auth/session.ts'
+import { useLiveMe } from '../shared/realtime/useRealtime.ts'
 import { NotificationBell } from '../features/notifications/NotificationBell.tsx'
 import { LanguageSwitch } from '../shared/ui/LanguageSwitch.tsx'
 import { UserMenu } from '../shared/ui/UserMenu.tsx'
@@ -89,6 +90,7 @@ function selectedKey(pathname: string, items: NavItem[]): string {
 export function StaffLayout() {
   const { t } = useTranslation()
   const me = useCurrentUser()
+  useLiveMe(me.id)
   const navigate = useNavigate()
   const { pathname } = useLocation()
   const [collapsed, setCollapsed] = useState(false)

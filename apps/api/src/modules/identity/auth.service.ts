@@ -1,11 +1,11 @@
 // Signing in and out, and turning a request's cookie or bearer token into an actor.
 import type { FastifyRequest } from 'fastify'
-import type { LoginBody, Me } from '@aftercare/contracts'
+import { CREDENTIALS_CHANGED, type LoginBody, type Me } from '@aftercare/contracts'
 import type { AuditEntry } from '../../platform/audit/audit-log.ts'
 import type { DbOrTx } from '../../platform/db/index.ts'
 import { ForbiddenError, UnauthenticatedError } from '../../platform/errors.ts'
 import type { Outbox } from '../../platform/events/outbox.ts'
-import { CREDENTIALS_CHANGED, type Actor, type Authenticator, type RequestContext } from '../../platform/http/access.ts'
+import type { Actor, Authenticator, RequestContext } from '../../platform/http/access.ts'
 import type { ModuleDeps } from '../../modules.ts'
 import { hashPassword, needsRehash, randomSecret, safeEqual, sha256, verifyDummy, verifyPassword, type SecretBox } from './credentials.ts'
 import { identityRepository as repo } from './identity.repository.ts'

@@ -35,13 +35,6 @@ export interface Authenticator {
   forget?(tenantId: string, userId: string): void
 }
 
-/**
- * The outbox event (aggregate `user`) published whenever a user's sessions or tokens are revoked or
- * their status or roles change: every server process authenticates that user's live connections
- * again at once (RELIABILITY B-WS: a revocation closes the socket within 5 s).
- */
-export const CREDENTIALS_CHANGED = 'user.credentials_changed'
-
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access

@@ -18,6 +18,9 @@ export function ifMatchVersion(req: FastifyRequest): number | undefined {
   const header = req.headers['if-match']
   if (header === undefined) return undefined
   const m = /^(?:W\/)?"v(\d{1,9})"$/.exec(String(header).trim())
-  if (!m) throw new AppError(400, 'invalid_input', 'If-Match must be an ETag from this API, like "v3"', { issues: [{ path: 'headers.if-match', message: 'malformed' }] })
+  if (!m)
+    throw new AppError(400, 'invalid_input', 'If-Match must be an ETag from this API, like "v3"', {
+      issues: [{ path: 'headers.if-match', message: 'malformed' }],
+    })
   return Number(m[1])
 }

@@ -1,12 +1,18 @@
 // The realtime hub of one server process: its WebSocket connections, their topic subscriptions,
 // and the LISTEN side of the fan-out. Any process (server or worker) may publish; every server
 // hears every notification and delivers it to its own subscribers of that tenant only.
-import { RealtimeClientMessage, RealtimeCloseCode, type RealtimeDomainEvent, type RealtimeServerMessage } from '@aftercare/contracts'
+import {
+  CREDENTIALS_CHANGED,
+  RealtimeClientMessage,
+  RealtimeCloseCode,
+  type RealtimeDomainEvent,
+  type RealtimeServerMessage,
+} from '@aftercare/contracts'
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
 import type { RawData, WebSocket } from 'ws'
 import type { Database } from '../db/index.ts'
 import { OUTBOX_CHANNEL, type OutboxNotification } from '../events/outbox.ts'
-import { CREDENTIALS_CHANGED, type Actor, type Authenticator } from '../http/access.ts'
+import type { Actor, Authenticator } from '../http/access.ts'
 import { REALTIME_CHANNEL, loadStoredMessage, type RealtimeNotification } from './publisher.ts'
 import { parseTopic, topicsOfEvent } from './topics.ts'
 import type { TopicAuthorizer } from './types.ts'

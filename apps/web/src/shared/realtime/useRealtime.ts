@@ -1,5 +1,6 @@
 // useRealtime(topic, onEvent): live updates for what a page shows. The page names the query keys
 // an event makes stale; they are invalidated (coalesced, so a burst of events refetches once).
+import { CREDENTIALS_CHANGED } from '@aftercare/contracts'
 import { useQueryClient, type QueryClient, type QueryKey } from '@tanstack/react-query'
 import { createContext, useContext, useEffect, useRef } from 'react'
 import { meKey } from '../auth/session.ts'
@@ -61,4 +62,13 @@ export function useRealtime(topic: string | null | undefined, onEvent: RealtimeH
       clearTimeout(timer)
     }
   }, [topic, queryClient, provided])
+}
+
+/**
+ * Keeps who is signed in current: when the server announces that the user's roles, teams or
+ * sessions changed, `me` is refetched and menus and guards follow at once (a revoked session
+ * closes the socket instead, and the shell goes to the login page).
+ */
+export function useLiveMe(userId: string) {
+  useRealtime(`user:${userId}`, (e) => (e.type === CREDENTIALS_CHANGED ? [meKey] : undefined))
 }
