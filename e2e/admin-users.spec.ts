@@ -80,9 +80,8 @@ test('a disabled user cannot sign in, and their open session ends', async ({ pag
   await expect(page.getByText('已停用 临时 用户')).toBeVisible()
   await expect(page.getByTestId(`user-row-${email}`).locator('xpath=ancestor::tr')).toContainText('已停用')
 
-  // The open session is gone: the next page load asks to sign in again.
-  await their.reload()
-  await expect(their).toHaveURL(/\/login$/)
+  // The open session is gone, and the open page knows it without a reload (RELIABILITY B-WS: ≤ 5 s).
+  await expect(their).toHaveURL(/\/login$/, { timeout: 5_000 })
   await submitLogin(their, email, password)
   await expect(their.getByTestId('login-error')).toContainText('此账号已被停用')
   await theirs.close()
