@@ -3,6 +3,7 @@
 import {
   NotificationEventType,
   OtpRequestedEvent,
+  Uuid,
   groupChannels,
   type Locale,
   type NotificationChannel,
@@ -50,6 +51,20 @@ export function createDispatcher(deps: ModuleDeps, tickets: () => TicketReader |
     let channels: Promise<ChannelRow[]> | undefined
     const users = new Map<string, Promise<UserAddress | undefined>>()
     const customers = new Map<string, Promise<{ name: string } | undefined>>()
+    const ticketsById = new Map<string, Promise<TicketFacts | undefined>>()
+    /** Reads the tickets not read yet in one statement. */
+    const readTickets = (ids: readonly string[]) => {
+      const reader = tickets()
+      // an id that is not a UUID finds nothing (and must not fail the batch's statement)
+      const missing = [...new Set(ids)].filter((id) => !ticketsById.has(id) && Uuid.safeParse(id).success)
+      if (!reader || !missing.length) return
+      const found = reader.findTickets(tx, missing).then((rows) => new Map(rows.map((t) => [t.id, t])))
+      for (const id of missing)
+        ticketsById.set(
+          id,
+          found.then((m) => m.get(id)),
+        )
+    }
     const user = (id: string) => {
       if (!users.has(id))
         users.set(
@@ -70,6 +85,12 @@ export function createDispatcher(deps: ModuleDeps, tickets: () => TicketReader |
         }
         return found
       },
+      /** The tickets of a batch's events, read together before the events are planned. */
+      prefetchTickets: readTickets,
+      ticket(id: string): Promise<TicketFacts | undefined> {
+        readTickets([id])
+        return ticketsById.get(id) ?? Promise.resolve(undefined)
+      },
       customer(id: string) {
         if (!customers.has(id)) customers.set(id, findCustomerSummary(tx, id))
         return customers.get(id)!
@@ -82,7 +103,7 @@ export function createDispatcher(deps: ModuleDeps, tickets: () => TicketReader |
     const p = e.payload
     const ticketId = typeof p.ticketId === 'string' ? p.ticketId : null
     const reader = tickets()
-    const ticket = ticketId && reader ? await reader.findTicket(tx, ticketId) : undefined
+    const ticket = ticketId ? await reads.ticket(ticketId) : undefined
     const message = ticketId && reader && typeof p.messageId === 'string' ? await reader.findMessage(tx, ticketId, p.messageId) : undefined
     const customerId = ticket?.customerId ?? (typeof p.customerId === 'string' ? p.customerId : null)
     const customer = customerId ? await reads.customer(customerId) : undefined
@@ -350,6 +371,9 @@ export function createDispatcher(deps: ModuleDeps, tickets: () => TicketReader |
     for (const tenantId of new Set(events.map((e) => e.tenantId))) {
       const planned = await database.withTenant(tenantId, async (tx) => {
         const reads = batchReadsOf(tx, tenantId)
+        reads.prefetchTickets(
+          events.flatMap((e) => (e.tenantId === tenantId && typeof e.payload.ticketId === 'string' ? [e.payload.ticketId] : [])),
+        )
         const out: Planned[] = []
         for (const e of events) {
           const type = NotificationEventType.safeParse(e.type)

@@ -117,9 +117,10 @@ describe('ticket events in the bell', () => {
 
 describe('events heard together', () => {
   it('the worker hands the listener a batch: each recipient is notified as one by one, and hearing the batch again adds nothing', async () => {
+    const watcher = await loginAs(rt, w.tenant, 'agent_l1', { name: '关注者 周敏' })
     const tickets = [
       await newTicket(w, { assigneeId: w.agent2.user.id, subject: '批量一：打印机卡纸' }),
-      await newTicket(w, { assigneeId: w.agent2.user.id, subject: '批量二：空调漏水' }),
+      await newTicket(w, { assigneeId: w.agent2.user.id, subject: '批量二：空调漏水', watcherIds: [watcher.user.id] }),
       await ok<{ id: string; number: string }>(
         w.contactA.post('/api/tickets', { subject: '批量三：门禁失灵', typeId: w.types.repair }),
         201,
@@ -135,6 +136,10 @@ describe('events heard together', () => {
     expect((await titles()).sort()).toEqual(
       [`新工单 ${tickets[0]!.number}：批量一：打印机卡纸`, `新工单 ${tickets[1]!.number}：批量二：空调漏水`].sort(),
     )
+    // the tickets of a batch are read together, each with its own watchers
+    expect((await bell(watcher)).items.filter((i) => i.eventType === 'ticket.created').map((i) => i.title)).toEqual([
+      `新工单 ${tickets[1]!.number}：批量二：空调漏水`,
+    ])
     const contact = (await bell(w.contactA)).items.filter((i) => i.link === `/portal/tickets/${tickets[2]!.id}`)
     expect(contact.map((i) => i.title)).toEqual([`我们已收到您的服务请求 ${tickets[2]!.number}`])
     // email: the customer's confirmation (staff get ticket.created in the bell only, by default)

@@ -31,7 +31,8 @@ export interface TicketMessageFacts {
 
 /** How notifications read tickets: wired in the composition root to the tickets module's index. */
 export interface TicketReader {
-  findTicket(tx: DbOrTx, ticketId: string): Promise<TicketFacts | undefined>
+  /** The tickets found among `ticketIds` (a batch of events reads them in one go). */
+  findTickets(tx: DbOrTx, ticketIds: readonly string[]): Promise<TicketFacts[]>
   findMessage(tx: DbOrTx, ticketId: string, messageId: string): Promise<TicketMessageFacts | undefined>
 }
 

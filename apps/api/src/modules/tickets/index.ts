@@ -254,25 +254,8 @@ export function createTicketsModule(deps: ModuleDeps, neighbours: TicketNeighbou
  * the composition root hands this to the notifications module.
  */
 export const ticketFacts = {
-  async findTicket(tx: DbOrTx, ticketId: string) {
-    const t = await ticketRepository.findById(tx, ticketId)
-    if (!t) return undefined
-    return {
-      id: t.id,
-      number: t.number,
-      subject: t.subject,
-      description: t.description,
-      status: t.status,
-      priority: t.priority,
-      customerId: t.customerId,
-      assigneeId: t.assigneeId,
-      requesterId: t.requesterId,
-      requesterName: t.requesterName,
-      requesterEmail: t.requesterEmail,
-      requesterPhone: t.requesterPhone,
-      watcherIds: await ticketRepository.watcherIds(tx, ticketId),
-    }
-  },
+  /** Several tickets (those not found are left out), read together for a batch of events. */
+  findTickets: (tx: DbOrTx, ticketIds: readonly string[]) => ticketRepository.factsByIds(tx, ticketIds),
   async findMessage(tx: DbOrTx, ticketId: string, messageId: string) {
     const [m] = await ticketRepository.messagesByIds(tx, ticketId, [messageId])
     return m && { body: m.body, authorId: m.authorId, authorName: m.authorName, visibility: m.visibility }

@@ -258,6 +258,31 @@ export const ticketRepository = {
       .where(inArray(tickets.id, ids))
   },
 
+  /** What notifications need of several tickets, each with its watchers in the order they came, in one statement. */
+  async factsByIds(db: DbOrTx, ids: readonly string[]) {
+    if (!ids.length) return []
+    return db
+      .select({
+        id: tickets.id,
+        number: tickets.number,
+        subject: tickets.subject,
+        description: tickets.description,
+        status: tickets.status,
+        priority: tickets.priority,
+        customerId: tickets.customerId,
+        assigneeId: tickets.assigneeId,
+        requesterId: tickets.requesterId,
+        requesterName: tickets.requesterName,
+        requesterEmail: tickets.requesterEmail,
+        requesterPhone: tickets.requesterPhone,
+        watcherIds: sql<
+          string[]
+        >`array(select w.user_id::text from ${ticketWatchers} w where w.ticket_id = ${tickets.id} order by w.created_at)`,
+      })
+      .from(tickets)
+      .where(inArray(tickets.id, [...ids]))
+  },
+
   // ─── watchers ───
   async watcherIds(db: DbOrTx, ticketId: string): Promise<string[]> {
     const rows = await db
