@@ -15,6 +15,14 @@ describe('configuration', () => {
     expect(loadConfig({ ...base, DATABASE_URL: 'postgres://u@h:5432/db' }, { persistSecret: false }).databaseKind).toBe('postgres')
   })
 
+  it('reads TRUST_PROXY as nobody, a proxy on this machine or the proxies’ addresses', () => {
+    const trust = (v: string) => loadConfig({ ...base, TRUST_PROXY: v }, { persistSecret: false }).TRUST_PROXY
+    expect(loadConfig(base, { persistSecret: false }).TRUST_PROXY).toBe(false)
+    expect(trust('true')).toEqual(['loopback'])
+    expect(trust('10.0.0.0/8, 127.0.0.1')).toEqual(['10.0.0.0/8', '127.0.0.1'])
+    expect(() => trust('yes please')).toThrow(/TRUST_PROXY: must be false, true \(a proxy on this machine\) or a comma-separated list/)
+  })
+
   it('names every variable at fault', () => {
     let error: unknown
     try {

@@ -31,11 +31,21 @@ const EnvSchema = z.object({
   SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
   /** How many demo tickets the first start seeds (a living system; fewer start faster). */
   SEED_DEMO_TICKETS: z.coerce.number().int().min(0).max(5000).default(200),
-  /** Trust X-Forwarded-For from a reverse proxy (only behind one: otherwise clients could spoof their IP). */
+  /**
+   * Who may tell the client's address in X-Forwarded-For: `false` nobody (the socket's peer is the
+   * client); `true` a reverse proxy on this machine (loopback); or a comma-separated list of the
+   * proxies' addresses / CIDR ranges. Only the entries those proxies appended count: what a client
+   * wrote into the header itself is ignored (ASVS 4.1.3).
+   */
   TRUST_PROXY: z
-    .enum(['true', 'false'])
+    .string()
+    .trim()
     .default('false')
-    .transform((v) => v === 'true'),
+    .refine(
+      (v) => v === 'true' || v === 'false' || v.split(',').every((p) => /^[0-9a-f.:]+(\/\d{1,3})?$/i.test(p.trim())),
+      'must be false, true (a proxy on this machine) or a comma-separated list of proxy addresses / CIDR ranges',
+    )
+    .transform((v): false | string[] => (v === 'false' ? false : v === 'true' ? ['loopback'] : v.split(',').map((p) => p.trim()))),
   /** Let webhooks and notification channels call private, loopback and link-local addresses (tests' local fakes; never in production). */
   WEBHOOK_ALLOW_PRIVATE: z
     .enum(['true', 'false'])
