@@ -7,6 +7,7 @@ let rt: TestRuntime
 let tenant: TestTenant
 let admin: Client
 let device: { id: string }
+let productId: string
 let owner: { id: string; contacts: { id: string; name: string }[] }
 let stranger: { id: string; contacts: { id: string }[] }
 
@@ -52,6 +53,7 @@ beforeAll(async () => {
     admin.post('/api/products', { model: 'KFR-35GW', name: '壁挂式空调', category: '空调', warrantyMonths: 36 }),
     201,
   )
+  productId = product.id
   device = await json(
     admin.post('/api/devices', { serialNumber: 'SN-QR-1', productId: product.id, customerId: owner.id, purchasedOn: '2025-01-01' }),
     201,
@@ -83,7 +85,9 @@ describe('label sheets', () => {
     const product = (await admin.get('/api/products')).json().items[0]
     const more = []
     for (const sn of ['SN-LBL-1', 'SN-LBL-2'])
-      more.push(await json<{ id: string }>(admin.post('/api/devices', { serialNumber: sn, productId: product.id, customerId: owner.id }), 201))
+      more.push(
+        await json<{ id: string }>(admin.post('/api/devices', { serialNumber: sn, productId: product.id, customerId: owner.id }), 201),
+      )
     const res = await admin.get(`/api/devices/qr-labels.pdf?ids=${[device.id, ...more.map((d) => d.id)].join(',')}&preset=a4-2x7`)
     expect(res.statusCode, res.body.slice(0, 200)).toBe(200)
     expect(res.headers['content-type']).toBe('application/pdf')
@@ -236,10 +240,18 @@ describe('reporting by scanning a label', () => {
     expect(crossed.statusCode).toBe(401)
   })
 
-  it('caps codes per device per hour', async () => {
+  it('caps codes per device at three an hour (RELIABILITY C-BRUTE), and the next hour sends again', async () => {
+    const fresh = await json<{ id: string }>(
+      admin.post('/api/devices', { serialNumber: 'SN-QR-CAP', productId, customerId: owner.id, purchasedOn: '2025-01-01' }),
+      201,
+    )
+    const { token: freshToken } = await json<{ token: string }>(admin.get(`/api/devices/${fresh.id}/qr`), 200)
+    const ask = async () =>
+      (await pub('POST', `/api/public/qr/${freshToken}/otp`, { contactId: owner.contacts[0]!.id, channel: 'sms' })).statusCode
     const statuses: number[] = []
-    for (let i = 0; i < 3; i++)
-      statuses.push((await pub('POST', `/api/public/qr/${token}/otp`, { contactId: owner.contacts[0]!.id, channel: 'sms' })).statusCode)
-    expect(statuses).toEqual([200, 200, 429])
+    for (let i = 0; i < 4; i++) statuses.push(await ask())
+    expect(statuses).toEqual([200, 200, 200, 429])
+    rt.clock.advance(3_600_000 + 1000)
+    expect(await ask()).toBe(200)
   })
 })

@@ -19,7 +19,7 @@ import type { DeviceService } from './devices.service.ts'
 export const OTP_TTL_MINUTES = 10
 export const OTP_MAX_ATTEMPTS = 5
 /** Codes one device may send per hour, whoever asks (an SMS costs money and annoys the owner). */
-export const OTP_PER_DEVICE_PER_HOUR = 5
+export const OTP_PER_DEVICE_PER_HOUR = 3
 export const REPORT_TOKEN_MINUTES = 30
 
 /** What the QR flow needs from the tickets module; absent until it is wired. */

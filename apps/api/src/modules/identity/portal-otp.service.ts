@@ -21,7 +21,7 @@ export const PORTAL_OTP_MAX_ATTEMPTS = 5
 /** A new code for the same target at most this often… */
 export const PORTAL_OTP_RESEND_SECONDS = 60
 /** …and at most this many an hour (an SMS costs money and annoys its owner). */
-export const PORTAL_OTP_PER_TARGET_PER_HOUR = 5
+export const PORTAL_OTP_PER_TARGET_PER_HOUR = 3
 /** Codes one client address may request an hour, whatever the targets. */
 export const PORTAL_OTP_PER_IP_PER_HOUR = 30
 /** Without a tenant slug the target is looked up in at most this many tenants. */
