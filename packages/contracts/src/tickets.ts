@@ -277,6 +277,8 @@ export const Ticket = z.object({
   version: z.number().int(),
   /** The caller watches this ticket. */
   watching: z.boolean(),
+  /** The caller may start watching it (engineers and service providers are added by the service desk). */
+  mayWatch: z.boolean(),
   watcherIds: z.array(z.uuid()),
   /**
    * The statuses the caller may move this ticket to now (the state machine's guards, narrowed to

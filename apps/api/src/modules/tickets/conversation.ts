@@ -9,7 +9,7 @@ import { appendTokens } from './search.ts'
 import { statusAfterCustomerReply } from './status.ts'
 import type { DbOrTx } from '../../platform/db/index.ts'
 import { createTicketRecorder, readableTicket, ticketForWrite, whoOf, type TicketDeps, type Who } from './ticket-writes.ts'
-import { canPostMessage, canWorkTicket, isStaff, seesInternal } from './tickets.policy.ts'
+import { canPostMessage, canWatchSelf, canWorkTicket, isStaff, seesInternal } from './tickets.policy.ts'
 import { ticketRepository as repo } from './tickets.repository.ts'
 import type { NewTicketRow, TicketAttachmentRow, TicketMessageRow, TicketRow, TicketTimelineRow } from './tickets.tables.ts'
 
@@ -128,11 +128,13 @@ export function createTicketConversation(deps: TicketDeps) {
       })
     },
 
-    /** Adds a watcher (the caller by default; someone else only by those who may work the ticket). */
+    /** Adds a watcher (the caller by default, if canWatchSelf; someone else only by those who may work the ticket). */
     async watch(ctx: RequestContext, id: string, userId = ctx.actor.userId): Promise<string[]> {
       return database.withTenant(ctx.actor.tenantId, async (tx) => {
         const t = await readableTicket(tx, ctx.actor, id)
         if (!isStaff(ctx.actor)) throw new ForbiddenError('Customers are kept informed without watching')
+        if (userId === ctx.actor.userId && !canWatchSelf(ctx.actor))
+          throw new ForbiddenError('The service desk adds engineers and service providers as watchers')
         if (userId !== ctx.actor.userId && !canWorkTicket(ctx.actor, t))
           throw new ForbiddenError('Only the service desk adds other watchers')
         if (!(await isActiveWithRole(tx, t.tenantId, userId, staffRoles)))

@@ -236,6 +236,8 @@ export function createTicketsModule(deps: ModuleDeps, neighbours: TicketNeighbou
             return canReadTicket(actor, t, watching)
           })
         },
+        // who may see a ticket follows its assignee, watchers and customer
+        reauthorizeOn: ['ticket.assigned', 'ticket.updated'],
       },
     ],
     async createTicket(tx, tenantId, input, author) {

@@ -72,6 +72,7 @@ export function toTicketDto(r: TicketDetail, viewerId: string): Ticket {
     resolvedAt: iso(r.resolvedAt),
     closedAt: iso(r.closedAt),
     watching: r.watcherIds.includes(viewerId),
+    mayWatch: r.mayWatch,
     watcherIds: r.watcherIds,
     allowedTransitions: r.allowedTransitions,
   }

@@ -51,6 +51,15 @@ export function canWorkTicket(a: Actor, t: TicketFacts): boolean {
   return isDesk(a) || t.assigneeId === a.userId
 }
 
+/**
+ * May start watching a ticket they can read: staff who see every ticket. Engineers and service
+ * providers see what they are assigned or watch, so watching by their own hand would keep a ticket
+ * in sight after it is reassigned (RELIABILITY B-ENGINEER); the desk adds them as watchers instead.
+ */
+export function canWatchSelf(a: Actor): boolean {
+  return isStaff(a) && ticketScope(a).kind === 'all'
+}
+
 export function canAssignTicket(a: Actor): boolean {
   return a.permissions.has('tickets.assign') && !isCustomerContact(a)
 }

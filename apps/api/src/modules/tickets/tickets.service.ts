@@ -16,11 +16,11 @@ import { createTicketConfigService } from './ticket-config.service.ts'
 import { offeredTransitions, type Mover } from './status.ts'
 import { ticketConfigRepository } from './ticket-config.repository.ts'
 import { readableTicket, type TicketDeps } from './ticket-writes.ts'
-import { canConfirmTicket, canWorkTicket, isCustomerContact } from './tickets.policy.ts'
+import { canConfirmTicket, canWatchSelf, canWorkTicket, isCustomerContact } from './tickets.policy.ts'
 import { ticketRepository as repo } from './tickets.repository.ts'
 import type { TicketRow } from './tickets.tables.ts'
 
-export type TicketDetail = TicketRow & { watcherIds: string[]; allowedTransitions: TicketStatus[] }
+export type TicketDetail = TicketRow & { watcherIds: string[]; allowedTransitions: TicketStatus[]; mayWatch: boolean }
 
 function moverOf(actor: Actor, t: TicketRow): Mover {
   if (isCustomerContact(actor)) return canConfirmTicket(actor, t) ? { kind: 'customer' } : { kind: 'none' }
@@ -49,7 +49,7 @@ export function createTicketService(deps: TicketDeps) {
       },
       moverOf(actor, row),
     )
-    return { ...row, watcherIds, allowedTransitions }
+    return { ...row, watcherIds, allowedTransitions, mayWatch: canWatchSelf(actor) }
   }
   const enrich = async (tx: DbOrTx, actor: Actor, row: TicketRow): Promise<TicketDetail> => {
     const settings = await ticketConfigRepository.settings(tx, row.tenantId, deps.clock.now())

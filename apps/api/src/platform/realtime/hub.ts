@@ -51,6 +51,8 @@ export function createRealtimeHub(opts: RealtimeHubOptions) {
   const { database, authenticator, log } = opts
   const maxTopics = opts.maxTopicsPerConnection ?? 200
   const authorizers = new Map<string, TopicAuthorizer>()
+  /** `family|eventType` of the events before which a `family:id` topic's subscribers are authorised again. */
+  const reauthorizing = new Set(opts.topics.flatMap((a) => (a.reauthorizeOn ?? []).map((type) => `${a.family}|${type}`)))
   for (const a of opts.topics) {
     if (authorizers.has(a.family)) throw new Error(`Realtime topic family "${a.family}" is declared twice`)
     authorizers.set(a.family, a)
@@ -172,7 +174,10 @@ export function createRealtimeHub(opts: RealtimeHubOptions) {
     }
     if (!byTenant.has(n.tenantId)) return
     const event: RealtimeDomainEvent = { id: n.id, type: n.type, aggregateType: n.aggregateType, aggregateId: n.aggregateId }
-    for (const topic of topicsOfEvent(n.aggregateType, n.aggregateId)) deliver(n.tenantId, topic, event)
+    const recheck = n.aggregateType && n.aggregateId && reauthorizing.has(`${n.aggregateType}|${n.type}`)
+    for (const topic of topicsOfEvent(n.aggregateType, n.aggregateId))
+      if (recheck) deliverAfterAuthorizing(n.tenantId, topic, event)
+      else deliver(n.tenantId, topic, event)
   }
 
   async function onRealtimeNotification(payload: string) {
@@ -185,6 +190,22 @@ export function createRealtimeHub(opts: RealtimeHubOptions) {
     if (!byTenant.get(n.t)?.get(n.topic)?.size) return
     const message = 'm' in n ? n.m : await loadStoredMessage(database, n.t, n.ref)
     if (message) deliver(n.t, n.topic, message)
+  }
+
+  /** Each subscriber is authorised again (in its connection's order) and told only if it still may be. */
+  function deliverAfterAuthorizing(tenantId: string, topic: string, event: Record<string, unknown>) {
+    const subs = byTenant.get(tenantId)?.get(topic)
+    if (!subs?.size) return
+    const text = JSON.stringify({ type: 'event', topic, event } satisfies RealtimeServerMessage)
+    for (const conn of [...subs])
+      conn.queue = conn.queue
+        .then(async () => {
+          if (!conn.topics.has(topic)) return
+          if ((await mayReceive(conn.actor, topic)) === 'ok') return sendText(conn, text)
+          removeSubscription(conn, topic)
+          send(conn, { type: 'error', topic, code: 'forbidden', message: `You may no longer subscribe to ${topic}` })
+        })
+        .catch((err: unknown) => log.error({ err }, 'realtime delivery failed'))
   }
 
   function heartbeat() {

@@ -20,4 +20,10 @@ export interface TopicAuthorizer {
   family: string
   /** May this actor subscribe to `family:id` (`id` null for the whole family)? Unknown families are always refused. */
   authorize(actor: Actor, id: string | null): Promise<boolean>
+  /**
+   * Domain event types (of aggregate `family`) that may change who may receive `family:id`, e.g. a
+   * reassignment: before such an event is pushed, the subscribers of `family:id` are authorised
+   * again, and those who lost the right are unsubscribed instead of told (RELIABILITY B-ENGINEER).
+   */
+  reauthorizeOn?: readonly string[]
 }

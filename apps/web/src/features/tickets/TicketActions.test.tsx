@@ -40,6 +40,7 @@ const ticket = {
   assigneeId: null,
   queueId: null,
   watching: false,
+  mayWatch: true,
   mergedIntoId: null,
   resolution: null,
   allowedTransitions: ['in_progress'],
@@ -47,14 +48,21 @@ const ticket = {
 
 const writes = { write: vi.fn(), stale: false, setStale: vi.fn(), reload: vi.fn(), epoch: 0, explain: vi.fn() } as unknown as TicketWrites
 
-function setup(role: string, permissions: Permission[]) {
+function setup(role: string, permissions: Permission[], shown: Partial<Ticket> = {}) {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: Infinity } } })
   client.setQueryData(meKey, me(role, permissions))
   render(
     <QueryClientProvider client={client}>
       <MemoryRouter>
         <AntApp>
-          <TicketActions ticket={ticket} etag={'"v1"'} writes={writes} messages={[]} dialog={{ kind: 'assign' }} onDialog={() => {}} />
+          <TicketActions
+            ticket={{ ...ticket, ...shown }}
+            etag={'"v1"'}
+            writes={writes}
+            messages={[]}
+            dialog={{ kind: 'assign' }}
+            onDialog={() => {}}
+          />
         </AntApp>
       </MemoryRouter>
     </QueryClientProvider>,
@@ -88,5 +96,16 @@ describe('TicketActions', () => {
     expect(screen.getByTestId('ticket-assign').textContent?.replace(/\s/g, '')).toBe('分配')
     expect(screen.getByText('分配 / 转交工单')).toBeTruthy()
     expect(screen.getByTestId('ticket-escalate')).toBeTruthy()
+  })
+
+  it('offers watching only where the API allows it; someone already watching can always stop', () => {
+    setup('agent_l1', agentL1)
+    expect(screen.getByTestId('ticket-watch').textContent).toContain('关注')
+    cleanup()
+    setup('service_provider', agentL1, { mayWatch: false })
+    expect(screen.queryByTestId('ticket-watch')).toBeNull()
+    cleanup()
+    setup('service_provider', agentL1, { mayWatch: false, watching: true })
+    expect(screen.getByTestId('ticket-watch')).toBeTruthy()
   })
 })

@@ -322,9 +322,11 @@ export function TicketActions({ ticket, etag, writes, messages, dialog, onDialog
             {t('tickets.escalate')}
           </Button>
         )}
-        <Button icon={ticket.watching ? <EyeInvisibleOutlined /> : <EyeOutlined />} onClick={toggleWatch} data-testid="ticket-watch">
-          {ticket.watching ? t('tickets.unwatch') : t('tickets.watch')}
-        </Button>
+        {(ticket.watching || ticket.mayWatch) && (
+          <Button icon={ticket.watching ? <EyeInvisibleOutlined /> : <EyeOutlined />} onClick={toggleWatch} data-testid="ticket-watch">
+            {ticket.watching ? t('tickets.unwatch') : t('tickets.watch')}
+          </Button>
+        )}
         {mayWrite && (
           <Dropdown
             trigger={['click']}
