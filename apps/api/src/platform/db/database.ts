@@ -37,13 +37,25 @@ export interface Database {
   query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>
   /** Runs a multi-statement SQL script in one transaction. */
   execScript(script: string): Promise<void>
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>
+  /**
+   * Calls `onPayload` for every notification on `channel` until the returned function is called. On
+   * PostgreSQL a lost listen connection is re-established (and LISTEN re-issued) in the background.
+   */
+  listen(channel: string, onPayload: (payload: string) => void, opts?: ListenOptions): Promise<() => Promise<void>>
   notify(channel: string, payload: string): Promise<void>
   close(): Promise<void>
   /** The PGlite instance when embedded (pg-boss and backups use it). */
   readonly pglite?: PGlite
   readonly pool?: pg.Pool
   readonly connectionString?: string
+}
+
+export interface ListenOptions {
+  /**
+   * Called once the listen connection, lost, is back: notifications sent in between were lost, so a
+   * consumer that must not miss one resyncs here. Never called on PGlite (in-process, nothing to lose).
+   */
+  onReconnect?: () => void
 }
 
 export async function rows<R>(tx: DbOrTx, query: SQL): Promise<R[]> {
@@ -213,15 +225,25 @@ function wrapClient(client: pg.PoolClient, prepare: boolean) {
   }
 }
 
+/** A request waits at most this long for a new connection when PostgreSQL is unreachable, instead of hanging. */
+const CONNECT_TIMEOUT_MS = 10_000
+/** Reconnects of the listen connection: the first after ~0.5 s, doubling up to 10 s, with jitter. */
+const LISTEN_RETRY_BASE_MS = 500
+const LISTEN_RETRY_MAX_MS = 10_000
+
+interface Subscription {
+  onPayload: (payload: string) => void
+  onReconnect?: () => void
+}
+
 export async function openPostgres(connectionString: string, opts: { max?: number; preparedStatements?: boolean } = {}): Promise<Database> {
-  const pool = new pg.Pool({ connectionString, max: opts.max ?? 10 })
+  const pool = new pg.Pool({ connectionString, max: opts.max ?? 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS })
   const prepare = opts.preparedStatements ?? true
   // An idle client dropped by the server must not crash the process; the pool replaces it.
   pool.on('error', () => {})
   pool.on('connect', (client) => wrapClient(client, prepare))
   const db = withoutParamTypings(drizzlePg({ client: pool }) as unknown as DbOrTx)
-  let listener: pg.Client | undefined
-  const handlers = new Map<string, Set<(p: string) => void>>()
+  const listener = createListener(connectionString)
   return {
     kind: 'postgres',
     db,
@@ -260,32 +282,168 @@ export async function openPostgres(connectionString: string, opts: { max?: numbe
         client.release()
       }
     },
-    async listen(channel, onPayload) {
-      if (!listener) {
-        listener = new pg.Client({ connectionString })
-        listener.on('error', () => {})
-        await listener.connect()
-        listener.on('notification', (msg) => {
-          for (const h of handlers.get(msg.channel) ?? []) h(msg.payload ?? '')
-        })
-      }
-      let set = handlers.get(channel)
-      if (!set) {
-        set = new Set()
-        handlers.set(channel, set)
-        await listener.query(`listen ${pg.escapeIdentifier(channel)}`)
-      }
-      set.add(onPayload)
-      return async () => {
-        set.delete(onPayload)
-      }
-    },
+    listen: (channel, onPayload, opts) => listener.listen(channel, onPayload, opts),
     async notify(channel, payload) {
       await pool.query('select pg_notify($1, $2)', [channel, payload])
     },
     async close() {
-      await listener?.end().catch(() => {})
+      await listener.close()
       await pool.end()
+    },
+  }
+}
+
+/**
+ * LISTEN on PostgreSQL: one dedicated connection for every channel. When it is lost (PostgreSQL
+ * restarted, the backend was terminated, the network dropped) it is opened again in the background,
+ * with capped exponential backoff and jitter, until it is back or the database is closed; every
+ * channel that still has handlers is listened to again, then each subscription's `onReconnect` is
+ * called. Nothing is logged here (the module has no logger) and nothing is thrown from the background.
+ */
+function createListener(connectionString: string) {
+  const handlers = new Map<string, Set<Subscription>>()
+  /** The connected listen client, when there is one. */
+  let client: pg.Client | undefined
+  /** A connection attempt in flight (its client is in `pending`). */
+  let connecting: Promise<pg.Client> | undefined
+  let pending: pg.Client | undefined
+  let retry: NodeJS.Timeout | undefined
+  let failures = 0
+  let everConnected = false
+  let closed = false
+
+  const listenSql = (channel: string) => `listen ${pg.escapeIdentifier(channel)}`
+
+  /** Opens a client and listens to every channel; it becomes `client` only if it is still alive then. */
+  async function open(): Promise<pg.Client> {
+    if (closed) throw new Error('The database is closed')
+    const c = new pg.Client({ connectionString, connectionTimeoutMillis: CONNECT_TIMEOUT_MS })
+    let alive = true
+    const lost = () => {
+      if (!alive) return
+      alive = false
+      c.end().catch(() => {})
+      if (client !== c) return // an attempt: its caller sees the failure
+      client = undefined
+      scheduleReconnect()
+    }
+    c.on('error', lost)
+    c.on('end', lost)
+    c.on('notification', (msg) => {
+      for (const sub of handlers.get(msg.channel) ?? []) sub.onPayload(msg.payload ?? '')
+    })
+    pending = c
+    try {
+      await c.connect()
+      for (const channel of handlers.keys()) await c.query(listenSql(channel))
+    } catch (e) {
+      lost()
+      throw e
+    } finally {
+      if (pending === c) pending = undefined
+    }
+    if (!alive || closed) {
+      lost()
+      throw new Error(closed ? 'The database is closed' : 'The listen connection was lost')
+    }
+    client = c
+    everConnected = true
+    failures = 0
+    return c
+  }
+
+  function connect(): Promise<pg.Client> {
+    if (client) return Promise.resolve(client)
+    connecting ??= open().finally(() => {
+      connecting = undefined
+    })
+    return connecting
+  }
+
+  function scheduleReconnect() {
+    if (closed || retry) return
+    const ceiling = Math.min(LISTEN_RETRY_MAX_MS, LISTEN_RETRY_BASE_MS * 2 ** failures)
+    failures = Math.min(failures + 1, 16)
+    // half fixed, half random: attempts of several processes spread out, none waits past the ceiling
+    retry = setTimeout(
+      () => {
+        retry = undefined
+        void reconnect()
+      },
+      ceiling / 2 + Math.random() * (ceiling / 2),
+    )
+    retry.unref()
+  }
+
+  async function reconnect() {
+    try {
+      await connect()
+    } catch {
+      scheduleReconnect()
+      return
+    }
+    for (const subs of handlers.values())
+      for (const sub of [...subs]) {
+        try {
+          sub.onReconnect?.()
+        } catch {
+          // one consumer's resync must not keep the others from theirs
+        }
+      }
+  }
+
+  /**
+   * Makes sure `channel` is listened to. Only a failure of the first connection is thrown (the caller
+   * learns the database is unreachable); after that a lost connection is the reconnect's business.
+   */
+  async function listenOn(channel: string) {
+    if (closed) throw new Error('The database is closed')
+    if (retry) return // between reconnect attempts: the next one listens to every channel
+    let c: pg.Client
+    try {
+      c = await connect()
+    } catch (e) {
+      if (!everConnected) throw e
+      return // a reconnect attempt failed and scheduled the next
+    }
+    try {
+      await c.query(listenSql(channel)) // again if `open` just did: LISTEN is idempotent
+    } catch {
+      // the connection failed under it (terminated meanwhile): drop it, its 'end' reconnects and listens to every channel
+      c.end().catch(() => {})
+    }
+  }
+
+  return {
+    async listen(channel: string, onPayload: (payload: string) => void, opts: ListenOptions = {}) {
+      const sub: Subscription = { onPayload, onReconnect: opts.onReconnect }
+      let subs = handlers.get(channel)
+      if (!subs) handlers.set(channel, (subs = new Set()))
+      subs.add(sub)
+      const unlisten = async () => {
+        subs.delete(sub)
+        // the server-side LISTEN stays (an UNLISTEN could race a new listen); a reconnect drops it
+        if (!subs.size && handlers.get(channel) === subs) handlers.delete(channel)
+      }
+      // every call, not only a channel's first: each caller learns whether the first connection failed
+      try {
+        await listenOn(channel)
+      } catch (e) {
+        await unlisten()
+        throw e
+      }
+      return unlisten
+    },
+
+    /** Ends the listen connection and stops reconnecting. */
+    async close() {
+      closed = true
+      clearTimeout(retry)
+      retry = undefined
+      pending?.end().catch(() => {})
+      const c = client
+      client = undefined
+      await c?.end().catch(() => {})
     },
   }
 }

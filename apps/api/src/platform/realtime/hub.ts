@@ -243,7 +243,13 @@ export function createRealtimeHub(opts: RealtimeHubOptions) {
   return {
     /** Starts listening for notifications and the keepalive / recheck timers. */
     async start() {
-      unlisteners.push(await database.listen(OUTBOX_CHANNEL, onOutboxNotification))
+      // Announcements (CREDENTIALS_CHANGED) sent while the listen connection was down are lost: check everyone again.
+      const onReconnect = () => {
+        log.info('realtime: the listen connection is back, checking every connection again')
+        for (const c of connections) authenticator.forget?.(c.actor.tenantId, c.actor.userId)
+        recheck().catch((err: unknown) => log.error({ err }, 'realtime recheck failed'))
+      }
+      unlisteners.push(await database.listen(OUTBOX_CHANNEL, onOutboxNotification, { onReconnect }))
       unlisteners.push(
         await database.listen(REALTIME_CHANNEL, (p) => {
           onRealtimeNotification(p).catch((err: unknown) => log.error({ err }, 'realtime delivery failed'))
