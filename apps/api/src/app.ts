@@ -127,7 +127,11 @@ export async function buildApp(opts: BuildAppOptions) {
   const routes: RegisteredRoute[] = []
   registerAccessControl(app, opts.authenticator, routes)
   registerIdempotency(app, { database, clock: opts.clock ?? systemClock })
-  registerMetrics(app, opts.metrics)
+  registerMetrics(app, opts.metrics, { token: config.METRICS_TOKEN })
+  // what a signed-in person sees is not kept by browsers or shared caches (RELIABILITY C-HDR)
+  app.addHook('onSend', async (req, reply) => {
+    if (req.actor && !reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store')
+  })
 
   app.get('/healthz', { config: { access: { public: true } }, schema: { hide: true } }, async () => ({ status: 'ok' }))
   app.get('/readyz', { config: { access: { public: true } }, schema: { hide: true } }, async (_req, reply) => {

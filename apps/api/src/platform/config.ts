@@ -46,6 +46,11 @@ const EnvSchema = z.object({
       'must be false, true (a proxy on this machine) or a comma-separated list of proxy addresses / CIDR ranges',
     )
     .transform((v): false | string[] => (v === 'false' ? false : v === 'true' ? ['loopback'] : v.split(',').map((p) => p.trim()))),
+  /**
+   * Bearer token Prometheus sends for /metrics. Unset: /metrics answers only requests from this
+   * machine that did not come through a proxy; anyone else gets 404 (RELIABILITY C-HDR).
+   */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Let webhooks and notification channels call private, loopback and link-local addresses (tests' local fakes; never in production). */
   WEBHOOK_ALLOW_PRIVATE: z
     .enum(['true', 'false'])

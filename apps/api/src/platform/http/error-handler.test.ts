@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildTenant, loginAs } from '../../test/factories.ts'
 import { createTestRuntime, type TestRuntime } from '../../test/harness.ts'
 import { uniqueKeyFields } from './error-handler.ts'
 
@@ -35,11 +36,35 @@ describe('HTTP platform', () => {
     expect(res.headers['strict-transport-security']).toContain('max-age=31536000')
   })
 
-  it('exposes Prometheus metrics', async () => {
+  it('exposes Prometheus metrics to this machine only, unless a scraper brings METRICS_TOKEN', async () => {
     await rt.app.inject({ url: '/api/version' })
     const res = await rt.app.inject({ url: '/metrics' })
     expect(res.statusCode).toBe(200)
     expect(res.body).toContain('aftercare_http_requests_total')
+    // from elsewhere, or forwarded by a proxy: as if there were no such route
+    expect((await rt.app.inject({ url: '/metrics', remoteAddress: '203.0.113.9' })).statusCode).toBe(404)
+    expect((await rt.app.inject({ url: '/metrics', headers: { 'x-forwarded-for': '203.0.113.9' } })).statusCode).toBe(404)
+
+    const withToken = await createTestRuntime({ config: { METRICS_TOKEN: 'scrape-token-0123456789' } })
+    try {
+      const from = { remoteAddress: '10.0.0.5' }
+      expect((await withToken.app.inject({ url: '/metrics', ...from })).statusCode).toBe(404)
+      expect(
+        (await withToken.app.inject({ url: '/metrics', ...from, headers: { authorization: 'Bearer wrong-token-0123456789' } })).statusCode,
+      ).toBe(404)
+      expect(
+        (await withToken.app.inject({ url: '/metrics', ...from, headers: { authorization: 'Bearer scrape-token-0123456789' } })).statusCode,
+      ).toBe(200)
+    } finally {
+      await withToken.close()
+    }
+  })
+
+  it('tells caches to keep nothing a signed-in person was shown', async () => {
+    expect((await rt.app.inject({ url: '/api/version' })).headers['cache-control']).toBeUndefined()
+    const tenant = await buildTenant(rt)
+    const agent = await loginAs(rt, tenant, 'agent_l1')
+    expect((await agent.get('/api/auth/me')).headers['cache-control']).toBe('no-store')
   })
 })
 

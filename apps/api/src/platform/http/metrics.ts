@@ -1,8 +1,25 @@
-import type { FastifyInstance } from 'fastify'
+import { timingSafeEqual } from 'node:crypto'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { AppError } from '../errors.ts'
+
+const isLoopback = (ip: string) => ip === '::1' || /^(::ffff:)?127\./.test(ip)
+
+/**
+ * Who may read /metrics: with a token, whoever sends it as a bearer; without one, only this machine
+ * (a scraper or `curl` beside the server), never a request a proxy forwarded from outside.
+ */
+function mayScrape(req: FastifyRequest, token: string | undefined): boolean {
+  if (token) {
+    const sent = Buffer.from(/^bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim() ?? '')
+    const want = Buffer.from(token)
+    return sent.length === want.length && timingSafeEqual(sent, want)
+  }
+  return isLoopback(req.socket.remoteAddress ?? '') && isLoopback(req.ip) && req.headers['x-forwarded-for'] === undefined
+}
 
 /** Prometheus metrics at /metrics: process defaults plus request counts and latency per route. */
-export function registerMetrics(app: FastifyInstance, extra?: (registry: Registry) => void) {
+export function registerMetrics(app: FastifyInstance, extra?: (registry: Registry) => void, opts: { token?: string } = {}) {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
   extra?.(registry)
@@ -24,7 +41,9 @@ export function registerMetrics(app: FastifyInstance, extra?: (registry: Registr
     requests.inc({ method: req.method, route, status: String(reply.statusCode) })
     latency.observe({ method: req.method, route }, reply.elapsedTime / 1000)
   })
-  app.get('/metrics', { config: { access: { public: true } }, schema: { hide: true } }, async (_req, reply) => {
+  app.get('/metrics', { config: { access: { public: true } }, schema: { hide: true } }, async (req, reply) => {
+    // the same answer as for any path that does not exist
+    if (!mayScrape(req, opts.token)) throw new AppError(404, 'not_found', 'Route GET /metrics not found')
     void reply.header('content-type', registry.contentType)
     return registry.metrics()
   })
