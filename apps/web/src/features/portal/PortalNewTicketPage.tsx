@@ -5,7 +5,7 @@ import { App, Button, Card, Col, Form, Input, Row, Select, Space, Typography } f
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useNavigate } from 'react-router'
-import { api } from '../../shared/api/client.ts'
+import { api, submissionKeys } from '../../shared/api/client.ts'
 import { applyFieldErrors, errorMessage } from '../../shared/api/errors.ts'
 import { useCurrentUser } from '../../shared/auth/session.ts'
 import { PendingFiles, uploadAttachments, useAttachmentLimitText } from '../tickets/Attachments.tsx'
@@ -38,11 +38,13 @@ export function PortalNewTicketPage() {
     try {
       await uploadAttachments(ticketId, files, 'public', me.csrfToken)
     } catch (e) {
+      keys.failed(e)
       message.warning(`${t('attachments.failedAfterCreate')} ${errorMessage(t, e)}`)
     }
   }
   const subject = Form.useWatch('subject', form) ?? ''
 
+  const [keys] = useState(submissionKeys)
   const submit = async (v: Values) => {
     const categoryId = categoryIdOf(v.categoryPath)
     const body: CreateTicketBody = {
@@ -55,7 +57,7 @@ export function PortalNewTicketPage() {
     }
     setBusy(true)
     try {
-      const created = await api(ticketsPath, Ticket, { method: 'POST', body })
+      const created = await api(ticketsPath, Ticket, { method: 'POST', body, idempotencyKey: keys.keyFor(body) })
       message.success(t('portalTickets.submitted', { number: created.number }))
       await attachFiles(created.id, v.files)
       void navigate(`/portal/tickets/${created.id}`, { replace: true })

@@ -7,7 +7,7 @@ import { App, Button, Card, Col, Form, Input, List, Row, Select, Space, Typograp
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useNavigate, useSearchParams } from 'react-router'
-import { api, ApiRequestError } from '../../shared/api/client.ts'
+import { api, ApiRequestError, submissionKeys } from '../../shared/api/client.ts'
 import { applyFieldErrors, errorMessage } from '../../shared/api/errors.ts'
 import { can, useCurrentUser } from '../../shared/auth/session.ts'
 import { PendingFiles, uploadAttachments, useAttachmentLimitText } from './Attachments.tsx'
@@ -127,6 +127,7 @@ export function NewTicketPage() {
     try {
       await uploadAttachments(ticketId, files, 'public', me.csrfToken)
     } catch (e) {
+      keys.failed(e)
       message.warning(`${t('attachments.failedAfterCreate')} ${errorMessage(t, e)}`)
     }
   }
@@ -136,6 +137,7 @@ export function NewTicketPage() {
   const urgency = Form.useWatch('urgency', form) ?? 2
   const priority = matrix.data?.data.matrix[impact - 1]?.[urgency - 1]
 
+  const [keys] = useState(submissionKeys)
   const submit = async (v: Values) => {
     const categoryId = categoryIdOf(v.categoryPath)
     const body: CreateTicketBody = {
@@ -158,7 +160,7 @@ export function NewTicketPage() {
     }
     setBusy(true)
     try {
-      const created = await api(ticketsPath, Ticket, { method: 'POST', body })
+      const created = await api(ticketsPath, Ticket, { method: 'POST', body, idempotencyKey: keys.keyFor(body) })
       message.success(t('tickets.created', { number: created.number }))
       await attachFiles(created.id, v.files)
       void navigate(`/tickets/${created.id}`, { replace: true })

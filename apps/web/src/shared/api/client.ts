@@ -37,6 +37,8 @@ export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined | null>
   /** ETag from the GET this write is based on (412 when someone changed it since). */
   ifMatch?: string | null
+  /** Sent as Idempotency-Key: a POST repeated with it is answered with the first result (see submissionKeys). */
+  idempotencyKey?: string
   signal?: AbortSignal
 }
 
@@ -70,6 +72,7 @@ export async function request<S extends z.ZodType>(path: string, schema: S, opts
   if (opts.body !== undefined) headers['content-type'] = 'application/json'
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken
   if (opts.ifMatch) headers['if-match'] = opts.ifMatch
+  if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey
   let res: Response
   try {
     res = await fetch(urlOf(path, opts.query), {
@@ -96,4 +99,29 @@ export async function request<S extends z.ZodType>(path: string, schema: S, opts
 /** Calls the API and returns the parsed body. */
 export async function api<S extends z.ZodType>(path: string, schema: S, opts: RequestOptions = {}): Promise<z.infer<S>> {
   return (await request(path, schema, opts)).data
+}
+
+/**
+ * One Idempotency-Key per submitted content, for forms that create something: sending the same
+ * content again after no answer came (a timeout, a dropped connection, a proxy's 502) reuses the key,
+ * so the server answers with the first result instead of creating a second ticket. Changed content,
+ * or a retry after the API refused (4xx: the server keeps that answer), gets a new key.
+ * `crypto.getRandomValues` works on plain-HTTP intranet addresses too, unlike `randomUUID`.
+ */
+export function submissionKeys() {
+  let last: { content: string; key: string } | undefined
+  return {
+    keyFor(body: unknown): string {
+      const content = JSON.stringify(body)
+      if (last?.content !== content) {
+        const bytes = crypto.getRandomValues(new Uint8Array(16))
+        last = { content, key: Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('') }
+      }
+      return last.key
+    },
+    /** After a failed attempt: keep the key only when the API may not have answered. */
+    failed(e: unknown) {
+      if (e instanceof ApiRequestError && e.status >= 400 && e.status < 500) last = undefined
+    },
+  }
 }
