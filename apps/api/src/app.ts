@@ -19,6 +19,7 @@ import { registerAccessControl, type Authenticator, type RegisteredRoute } from 
 import { registerMultipart } from './platform/files/index.ts'
 import { registerErrorHandler } from './platform/http/error-handler.ts'
 import { registerIdempotency } from './platform/http/idempotency.ts'
+import { registerExpensiveCaps } from './platform/http/expensive.ts'
 import { registerMetrics } from './platform/http/metrics.ts'
 
 export type App = FastifyInstance<
@@ -127,6 +128,7 @@ export async function buildApp(opts: BuildAppOptions) {
   const routes: RegisteredRoute[] = []
   registerAccessControl(app, opts.authenticator, routes)
   registerIdempotency(app, { database, clock: opts.clock ?? systemClock })
+  registerExpensiveCaps(app)
   registerMetrics(app, opts.metrics, { token: config.METRICS_TOKEN })
   // what a signed-in person sees is not kept by browsers or shared caches (RELIABILITY C-HDR)
   app.addHook('onSend', async (req, reply) => {

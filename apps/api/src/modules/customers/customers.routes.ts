@@ -96,7 +96,7 @@ export function customerRoutes(customers: CustomerService, contacts: ContactServ
     app.get(
       '/customers/export',
       {
-        config: { access: { permission: 'customers.pii' } },
+        config: { access: { permission: 'customers.pii' }, expensive: { kind: 'export', atOnce: 2 } },
         schema: { tags, summary: 'All customers or contacts, unmasked (audited)', querystring: TransferKind.extend(ExportQuery.shape) },
       },
       async (req, reply) => {

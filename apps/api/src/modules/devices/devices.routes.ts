@@ -149,7 +149,7 @@ export function deviceRoutes(devices: DeviceService, transfer: DeviceTransfer, q
     app.get(
       '/devices/export',
       {
-        config: { access: { permission: 'customers.pii' } },
+        config: { access: { permission: 'customers.pii' }, expensive: { kind: 'export', atOnce: 2 } },
         schema: { tags, summary: 'Every device with its installation place (audited)', querystring: ExportQuery },
       },
       async (req, reply) =>
@@ -161,7 +161,7 @@ export function deviceRoutes(devices: DeviceService, transfer: DeviceTransfer, q
     app.get(
       '/devices/qr-labels.pdf',
       {
-        config: { access: { permission: 'devices.read' } },
+        config: { access: { permission: 'devices.read' }, expensive: { kind: 'pdf', atOnce: 2 } },
         schema: { tags, summary: 'A printable A4 sheet of QR labels for many devices (PDF)', querystring: QrLabelQuery },
       },
       async (req, reply) =>
