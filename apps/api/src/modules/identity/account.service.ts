@@ -1,14 +1,15 @@
 // A signed-in user's own account: profile, password, two-factor, sessions and API tokens.
 import type { CreatedApiToken, Me, Permission } from '@aftercare/contracts'
 import type { z } from 'zod'
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts'
+import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts'
 import type { DbOrTx } from '../../platform/db/index.ts'
 import type { RequestContext } from '../../platform/http/access.ts'
 import { byActor, credentialsChanged, loadMe, type IdentityDeps } from './auth.service.ts'
 import { hashPassword, randomSecret, sha256, verifyPassword } from './credentials.ts'
 import { identityRepository as repo } from './identity.repository.ts'
 import { toSessionDto, toTokenDto } from './identity.mapping.ts'
-import { scopesBeyond } from './identity.policy.ts'
+import { afterFailedLogin, isLocked, scopesBeyond } from './identity.policy.ts'
+import type { UserRow } from './identity.tables.ts'
 import { checkTotp, newTotpSecret, totpEnrollment } from './totp.ts'
 
 /** Changing credentials needs a person at a browser, not an API token (a leaked read token must not take over the account). */
@@ -30,6 +31,35 @@ export function createAccountService(deps: IdentityDeps) {
     const user = await repo.findUserById(tx, ctx.actor.tenantId, ctx.actor.userId, { forUpdate })
     if (!user) throw new NotFoundError('user', ctx.actor.userId)
     return user
+  }
+
+  /**
+   * A wrong password or code typed to confirm a sensitive change counts towards the same lockout
+   * as signing in (RELIABILITY C-BRUTE: a stolen session cannot guess the password without limit).
+   */
+  async function confirmationFailed(ctx: RequestContext, field: string, why = 'is incorrect'): Promise<never> {
+    await inTenant(ctx, async (tx) => {
+      const fresh = await self(ctx, tx, true)
+      const next = afterFailedLogin(fresh, clock.now())
+      await repo.updateUser(tx, ctx.actor.tenantId, fresh.id, next)
+      await audit.record(tx, {
+        ...byActor(ctx),
+        action: 'auth.confirmation_failed',
+        entityType: 'user',
+        entityId: fresh.id,
+        after: { field, locked: next.lockedUntil !== null },
+      })
+    })
+    throw ValidationError.field(field, why)
+  }
+  /** While the account is locked, no password or code is checked at all. */
+  const refuseWhileLocked = (user: UserRow) => {
+    if (isLocked(user, clock.now()))
+      throw new AppError(429, 'account_locked', 'Too many wrong passwords or codes: the account is locked for a while; try again later')
+  }
+  async function confirmPassword(ctx: RequestContext, user: UserRow, password: string, field: string) {
+    refuseWhileLocked(user)
+    if (!(await verifyPassword(user.passwordHash, password))) await confirmationFailed(ctx, field)
   }
 
   return {
@@ -72,7 +102,7 @@ export function createAccountService(deps: IdentityDeps) {
     async changePassword(ctx: RequestContext, body: { currentPassword: string; newPassword: string; signOutOtherSessions: boolean }) {
       const sessionId = requireSession(ctx)
       const user = await inTenant(ctx, (tx) => self(ctx, tx))
-      if (!(await verifyPassword(user.passwordHash, body.currentPassword))) throw ValidationError.field('currentPassword', 'is incorrect')
+      await confirmPassword(ctx, user, body.currentPassword, 'currentPassword')
       if (body.newPassword === body.currentPassword) throw ValidationError.field('newPassword', 'must differ from the current password')
       const passwordHash = await hashPassword(body.newPassword)
       await inTenant(ctx, async (tx) => {
@@ -192,12 +222,12 @@ export function createAccountService(deps: IdentityDeps) {
       const now = clock.now()
       const user = await inTenant(ctx, (tx) => self(ctx, tx))
       if (!user.totpSecret) throw new ConflictError('totp_not_enabled', 'Two-factor authentication is not on')
-      if (!(await verifyPassword(user.passwordHash, body.password))) throw ValidationError.field('password', 'is incorrect')
-      await inTenant(ctx, async (tx) => {
+      await confirmPassword(ctx, user, body.password, 'password')
+      const disabled = await inTenant(ctx, async (tx) => {
         const fresh = await self(ctx, tx, true)
         if (!fresh.totpSecret) throw new ConflictError('totp_not_enabled', 'Two-factor authentication is not on')
         const step = await checkTotp(totpBox.open(fresh.totpSecret, fresh.id), body.code, now, fresh.totpLastStep)
-        if (step === null) throw ValidationError.field('code', 'is wrong or was already used')
+        if (step === null) return false
         await repo.updateUser(tx, ctx.actor.tenantId, fresh.id, {
           totpSecret: null,
           totpPendingSecret: null,
@@ -214,7 +244,9 @@ export function createAccountService(deps: IdentityDeps) {
           before: { totpEnabled: true },
           after: { totpEnabled: false },
         })
+        return true
       })
+      if (!disabled) await confirmationFailed(ctx, 'code', 'is wrong or was already used')
       return { ok: true as const }
     },
 

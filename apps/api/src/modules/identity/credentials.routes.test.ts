@@ -307,6 +307,32 @@ describe('lockout', () => {
     expect((await login(rt, { email: u.email, tenant: t.tenant.slug })).statusCode).toBe(200)
   })
 
+  it('counts wrong passwords typed to confirm a change: a stolen session cannot guess the password without limit', async () => {
+    const u = await freshUser()
+    const session = await signIn(rt, { email: u.email, tenant: t.tenant.slug })
+    const change = (currentPassword: string) =>
+      rt.app.inject({
+        method: 'POST',
+        url: '/api/auth/me/password',
+        headers: session.headers,
+        payload: { currentPassword, newPassword: 'A brand new password 1' },
+      })
+    for (let i = 0; i < 5; i++) {
+      const wrong = await change(`guess number ${i}`)
+      expect(wrong.statusCode).toBe(422)
+      expect(wrong.json().issues[0].path).toBe('currentPassword')
+    }
+    // locked now: even the right password is not checked, and signing in is refused too
+    const locked = await change(PASSWORD)
+    expect(locked.statusCode).toBe(429)
+    expect(locked.json().code).toBe('account_locked')
+    expect((await login(rt, { email: u.email, tenant: t.tenant.slug })).statusCode).toBe(401)
+    const failures = await rt.database.query("select 1 from audit_log where entity_id = $1 and action = 'auth.confirmation_failed'", [u.id])
+    expect(failures).toHaveLength(5)
+    rt.clock.advance(15 * 60_000 + 1000)
+    expect((await change(PASSWORD)).statusCode).toBe(200)
+  })
+
   it('doubles the lock for repeated lockouts up to a cap, never forever; success resets it', async () => {
     const u = await freshUser()
     const fail5 = async () => {

@@ -349,6 +349,7 @@ export const enUS: Catalog = {
     invalid_credentials: 'Wrong email or password. After repeated failures the account is locked for a while.',
     totp_required: 'Enter your two-step verification code',
     totp_invalid: 'The code is wrong or was already used; wait for the next one',
+    account_locked: 'Too many wrong passwords or codes: the account is locked for a while; try again later',
     account_disabled: 'This account is disabled; ask your administrator',
     csrf_failed: 'This page has expired; refresh it and try again',
     unauthenticated: 'Your session has ended; please sign in again',

@@ -347,6 +347,7 @@ export const zhCN = {
     invalid_credentials: '邮箱或密码错误；多次失败后账号会被暂时锁定，请稍后再试。',
     totp_required: '请输入两步验证码',
     totp_invalid: '验证码错误或已被使用，请等待下一个验证码',
+    account_locked: '密码或验证码错误次数过多，账号已暂时锁定，请稍后再试',
     account_disabled: '此账号已被停用，请联系管理员',
     csrf_failed: '页面已过期，请刷新后重试',
     unauthenticated: '登录已过期，请重新登录',
