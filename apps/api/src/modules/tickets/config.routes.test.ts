@@ -93,6 +93,26 @@ describe('ticket configuration', () => {
     expect((await w.admin.post('/api/tickets/types', { code: 'repair', name: '重复' })).statusCode).toBe(422)
   })
 
+  it('refuses a settings or priority-matrix save made on an older version (412), so one admin cannot undo another', async () => {
+    const got = await w.admin.get('/api/tickets/settings')
+    const etag = got.headers.etag as string
+    expect(etag).toMatch(/^"v\d+"$/)
+    expect((await w.admin.get('/api/tickets/priority-matrix')).headers.etag).toBe(etag)
+    const saved = await w.admin.patch('/api/tickets/settings', { reopenDays: 9 }, { 'if-match': etag })
+    expect(saved.statusCode).toBe(200)
+    expect(saved.headers.etag).not.toBe(etag)
+    // a second admin still holding the first version
+    const stale = await w.admin.patch('/api/tickets/settings', { reopenDays: 3 }, { 'if-match': etag })
+    expect(stale.statusCode).toBe(412)
+    const matrix = (await ok<{ matrix: string[][] }>(w.admin.get('/api/tickets/priority-matrix'))).matrix
+    expect((await w.admin.put('/api/tickets/priority-matrix', { matrix }, { 'if-match': etag })).statusCode).toBe(412)
+    expect((await ok<{ reopenDays: number }>(w.admin.get('/api/tickets/settings'))).reopenDays).toBe(9)
+    expect((await w.admin.put('/api/tickets/priority-matrix', { matrix }, { 'if-match': saved.headers.etag as string })).statusCode).toBe(
+      200,
+    )
+    await ok(w.admin.patch('/api/tickets/settings', { reopenDays: 7 }))
+  })
+
   // Numbers come from a sequence per tenant and period (migration 0033, ADR 0010): a create that
   // rolls back after taking its number leaves that number unused; no number is ever handed out twice.
   it('numbers with the tenant format; a rolled-back create never lets its number be reused', async () => {

@@ -50,6 +50,12 @@ export const ticketConfigRepository = {
     return created!
   },
 
+  /** The settings row (it exists: `settings` first), locked until the transaction ends. */
+  async lockSettings(db: DbOrTx, tenantId: string): Promise<TicketSettingsRow> {
+    const [row] = await db.select().from(ticketSettings).where(eq(ticketSettings.tenantId, tenantId)).limit(1).for('update')
+    return row!
+  },
+
   async updateSettings(db: DbOrTx, tenantId: string, patch: Partial<typeof ticketSettings.$inferInsert>): Promise<TicketSettingsRow> {
     const [row] = await db
       .update(ticketSettings)

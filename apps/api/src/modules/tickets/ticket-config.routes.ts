@@ -79,21 +79,35 @@ export function ticketConfigRoutes(config: TicketConfigService) {
       async (req) => toQueueDto(await config.updateQueue(contextOf(req), req.params.id, req.body)),
     )
 
-    app.get('/tickets/settings', { config: read, schema: { tags, response: { 200: TicketSettings } } }, async (req) =>
-      toSettingsDto(await config.settings(contextOf(req))),
-    )
+    // settings and the priority matrix are one row: one ETag (its version); a save with If-Match made
+    // on an older version is refused with 412 instead of undoing someone else's change
+    app.get('/tickets/settings', { config: read, schema: { tags, response: { 200: TicketSettings } } }, async (req, reply) => {
+      const row = await config.settings(contextOf(req))
+      setEtag(reply, row.version)
+      return toSettingsDto(row)
+    })
     app.patch(
       '/tickets/settings',
       { config: configure, schema: { tags, body: UpdateTicketSettingsBody, response: { 200: TicketSettings } } },
-      async (req) => toSettingsDto(await config.updateSettings(contextOf(req), req.body)),
+      async (req, reply) => {
+        const row = await config.updateSettings(contextOf(req), req.body, ifMatchVersion(req))
+        setEtag(reply, row.version)
+        return toSettingsDto(row)
+      },
     )
-    app.get('/tickets/priority-matrix', { config: read, schema: { tags, response: { 200: PriorityMatrix } } }, async (req) =>
-      toMatrixDto(await config.settings(contextOf(req))),
-    )
+    app.get('/tickets/priority-matrix', { config: read, schema: { tags, response: { 200: PriorityMatrix } } }, async (req, reply) => {
+      const row = await config.settings(contextOf(req))
+      setEtag(reply, row.version)
+      return toMatrixDto(row)
+    })
     app.put(
       '/tickets/priority-matrix',
       { config: configure, schema: { tags, body: PriorityMatrix, response: { 200: PriorityMatrix } } },
-      async (req) => toMatrixDto(await config.updateSettings(contextOf(req), { priorityMatrix: req.body.matrix })),
+      async (req, reply) => {
+        const row = await config.updateSettings(contextOf(req), { priorityMatrix: req.body.matrix }, ifMatchVersion(req))
+        setEtag(reply, row.version)
+        return toMatrixDto(row)
+      },
     )
   }
 }

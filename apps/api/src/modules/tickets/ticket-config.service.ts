@@ -213,12 +213,16 @@ export function createTicketConfigService({ database, audit, clock }: TicketDeps
 
     settings: (ctx: RequestContext): Promise<TicketSettingsRow> => tx(ctx, (t) => repo.settings(t, ctx.actor.tenantId, clock.now())),
 
+    /** `ifMatch`: the settings' version the change was made on (412 when someone saved since). */
     async updateSettings(
       ctx: RequestContext,
       body: Partial<TicketSettings> & { priorityMatrix?: TicketPriority[][] },
+      ifMatch?: number,
     ): Promise<TicketSettingsRow> {
       return tx(ctx, async (t) => {
-        const before = await repo.settings(t, ctx.actor.tenantId, clock.now())
+        await repo.settings(t, ctx.actor.tenantId, clock.now())
+        const before = await repo.lockSettings(t, ctx.actor.tenantId)
+        if (ifMatch !== undefined && ifMatch !== before.version) throw new PreconditionFailedError()
         const after = await repo.updateSettings(t, ctx.actor.tenantId, { ...body, updatedAt: clock.now() })
         await audited(t, ctx, 'ticket_settings.updated', 'ticket_settings', ctx.actor.tenantId, before, after)
         return after

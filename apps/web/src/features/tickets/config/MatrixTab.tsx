@@ -3,7 +3,7 @@ import { PriorityMatrix, TicketPriority } from '@aftercare/contracts'
 import { App, Button, Select, Table } from 'antd'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { api } from '../../../shared/api/client.ts'
+import { api, ApiRequestError } from '../../../shared/api/client.ts'
 import { errorMessage } from '../../../shared/api/errors.ts'
 import { ticketsPath, usePriorityMatrix } from '../tickets.api.ts'
 import { useRefreshConfig } from './config.api.ts'
@@ -23,11 +23,17 @@ export function MatrixTab() {
     if (!cells) return
     setBusy(true)
     try {
-      await api(`${ticketsPath}/priority-matrix`, PriorityMatrix, { method: 'PUT', body: { matrix: cells } })
+      await api(`${ticketsPath}/priority-matrix`, PriorityMatrix, {
+        method: 'PUT',
+        body: { matrix: cells },
+        ifMatch: matrix.data?.etag ?? null,
+      })
       message.success(t('common.saved'))
       await refresh()
     } catch (e) {
       message.error(errorMessage(t, e))
+      // someone saved in between: show what is stored now
+      if (e instanceof ApiRequestError && e.status === 412) await refresh()
     } finally {
       setBusy(false)
     }

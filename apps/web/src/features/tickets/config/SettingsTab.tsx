@@ -3,7 +3,7 @@ import { formatTicketNumber, TicketSettings } from '@aftercare/contracts'
 import { App, Button, Form, Input, InputNumber } from 'antd'
 import { useEffect } from 'react'
 import { useTranslation } from 'react-i18next'
-import { api } from '../../../shared/api/client.ts'
+import { api, ApiRequestError } from '../../../shared/api/client.ts'
 import { applyFieldErrors, errorMessage } from '../../../shared/api/errors.ts'
 import { ticketsPath, useTicketSettings } from '../tickets.api.ts'
 import { useRefreshConfig } from './config.api.ts'
@@ -48,11 +48,14 @@ export function SettingsTab() {
           maxAttachmentBytes: v.maxAttachmentMb * MB,
           maxTicketAttachmentBytes: v.maxTicketAttachmentMb * MB,
         },
+        ifMatch: settings.data?.etag ?? null,
       })
       message.success(t('common.saved'))
       await refresh()
     } catch (e) {
       if (!applyFieldErrors(t, form, e, ['numberFormat', 'reopenDays'])) message.error(errorMessage(t, e))
+      // someone saved in between: show what is stored now
+      if (e instanceof ApiRequestError && e.status === 412) await refresh()
     }
   }
 
