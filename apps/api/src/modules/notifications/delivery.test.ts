@@ -1,10 +1,12 @@
 // Channels configured through the API, and the delivery loop against the vendors' fakes: one-time
-// codes by SMS and email, customer email threading, retries with backoff and Retry-After, dead letters,
-// a crash between sending and recording, and the robots' 20-a-minute limit.
+// codes by SMS and email, customer email threading, retries with backoff and Retry-After (webhooks for
+// up to 72 h, email the RFC 5321 way), dead letters, a crash between sending and recording, and the
+// robots' 20-a-minute limit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestRuntime, type TestRuntime } from '../../test/harness.ts'
 import { buildTicketWorld, newTicket, ok, type TicketWorld } from '../tickets/tickets.fixtures.ts'
 import { startFakeSmtp, startFakeVendors, VENDOR, type FakeSmtp, type FakeVendors } from './adapters/vendors.fixture.ts'
+import { webhookSlotEndMs } from './backoff.ts'
 import { createAdapters, createDeliveryLoop } from './delivery.ts'
 import { addChannel, emitSla, fakeChannels, hear, hearNew, publish } from './notifications.fixture.ts'
 
@@ -28,6 +30,7 @@ let smtp: FakeSmtp
 let smsChannel: { id: string; receiptUrl: string }
 const seen = new Set<string>()
 
+const HOUR = 3_600_000
 const deliver = () => rt.modules.notifications.loop.deliverDue({ tenantId: w.tenant.id })
 const advance = (ms: number) => rt.clock.set(new Date(rt.clock.now().getTime() + ms))
 /** An SLA breach of a fresh ticket, as the SLA module would publish it (one webhook delivery). */
@@ -37,6 +40,16 @@ async function breach() {
   await emitSla(rt, w.tenant.id, 'sla.breached', t.id, { target: 'resolution' })
 }
 const log = (q = '') => ok<{ items: DeliveryJson[] }>(w.admin.get(`/api/notifications/deliveries${q}`)).then((r) => r.items)
+
+async function deliveryRow(id: string) {
+  const [row] = await rt.database.query<{
+    status: string
+    attempts: number
+    next_attempt_at: Date | string | null
+    last_error: string | null
+  }>('select status, attempts, next_attempt_at, last_error from notification_deliveries where id = $1', [id])
+  return row!
+}
 
 async function otp(channel: 'sms' | 'email', to: string, code: string) {
   await hear(rt, [
@@ -202,28 +215,77 @@ describe('retries', () => {
     expect(fakes.received.filter((r) => r.vendor === 'webhook' && (r.body as { id: string }).id === row!.id)).toHaveLength(1)
   })
 
-  it('a message that keeps failing is dead after its last attempt, and an admin can replay it', async () => {
-    fakes.failNext('webhook', { status: 500 }, 6)
+  it('a webhook that keeps failing is retried for up to 72 h, 15 attempts at most, then dead; an admin can replay it', async () => {
+    fakes.failNext('webhook', { status: 500 }, 15)
     await breach()
-    const waits: number[] = []
-    for (let i = 0; i < 6; i++) {
-      await deliver()
-      const [r] = await log('?channel=webhook')
-      if (!r!.nextAttemptAt) break
-      waits.push(new Date(r!.nextAttemptAt).getTime() - rt.clock.now().getTime())
-      rt.clock.set(new Date(r!.nextAttemptAt))
+    const t0 = rt.clock.now()
+    const [{ id }] = (await log('?channel=webhook')) as [DeliveryJson]
+    // attempt k + 1 (retry k) falls somewhere in slot k: 30 s, then each slot twice as long, to 72 h
+    const at: number[] = []
+    try {
+      for (let i = 0; i < 20; i++) {
+        at.push(rt.clock.now().getTime() - t0.getTime())
+        await deliver()
+        const r = await deliveryRow(id)
+        if (!r.next_attempt_at) break
+        rt.clock.set(new Date(r.next_attempt_at))
+      }
+      expect(await deliveryRow(id)).toMatchObject({ status: 'dead', attempts: 15, next_attempt_at: null })
+    } finally {
+      // back to the desk's time: the admin's session is still open
+      rt.clock.set(new Date(t0.getTime() + 60_000))
     }
-    const [row] = await log('?channel=webhook')
-    expect(row).toMatchObject({ status: 'dead', attempts: 6, nextAttemptAt: null })
-    // 30 s, 60 s, 120 s … each with up to half of it as jitter
-    waits.forEach((ms, i) => {
-      expect(ms).toBeGreaterThanOrEqual(15_000 * 2 ** i)
-      expect(ms).toBeLessThanOrEqual(30_000 * 2 ** i)
+    expect(at).toHaveLength(15)
+    at.forEach((ms, k) => {
+      expect(ms).toBeGreaterThanOrEqual(webhookSlotEndMs(k - 1))
+      expect(ms).toBeLessThanOrEqual(webhookSlotEndMs(k))
     })
-    expect(waits).toHaveLength(5)
-    const replay = await ok<DeliveryJson>(w.admin.post(`/api/notifications/deliveries/${row!.id}/replay`))
+    expect(at.at(-1)).toBeGreaterThan(68 * HOUR)
+    const replay = await ok<DeliveryJson>(w.admin.post(`/api/notifications/deliveries/${id}/replay`))
     expect(replay).toMatchObject({ status: 'sent', attempts: 1 })
     expect((await w.admin.post(`/api/notifications/deliveries/${replay.id}/replay`)).statusCode).toBe(409)
+  })
+
+  it('email refused with 4xx is retried after a minute, then at least 30 min apart, for more than 4 days; 5xx is not retried', async () => {
+    const t0 = rt.clock.now()
+    smtp.refuseNext(451, 14)
+    const t = await newTicket(w, { requesterName: '郑女士', requesterEmail: 'greylisted@example.com' })
+    await hearNew(rt, w.tenant.id, seen)
+    const [queued] = await rt.database.query<{ id: string }>(
+      "select id from notification_deliveries where tenant_id = $1 and address = 'greylisted@example.com'",
+      [w.tenant.id],
+    )
+    const id = queued!.id
+    const at: number[] = []
+    try {
+      for (let i = 0; i < 20; i++) {
+        at.push(rt.clock.now().getTime() - t0.getTime())
+        await deliver()
+        const r = await deliveryRow(id)
+        if (!r.next_attempt_at) break
+        rt.clock.set(new Date(r.next_attempt_at))
+      }
+      expect(await deliveryRow(id)).toMatchObject({ status: 'dead', attempts: 14, last_error: expect.stringContaining('smtp_451') })
+    } finally {
+      rt.clock.set(new Date(t0.getTime() + 60_000))
+    }
+    const waits = at.slice(1).map((ms, i) => ms - at[i]!)
+    expect(waits[0]).toBeGreaterThanOrEqual(60_000)
+    expect(waits[0]).toBeLessThanOrEqual(75_000)
+    for (const ms of waits.slice(1)) expect(ms).toBeGreaterThanOrEqual(30 * 60_000)
+    expect(at.at(-1)).toBeGreaterThanOrEqual(4 * 24 * HOUR)
+    expect(smtp.mails.some((m) => m.subject?.includes(t.number))).toBe(false)
+
+    // a permanent refusal: failed at once, never retried
+    smtp.refuseNext(550)
+    await newTicket(w, { requesterName: '钱先生', requesterEmail: 'no-such-user@example.com' })
+    await hearNew(rt, w.tenant.id, seen)
+    await deliver()
+    const [bounced] = await rt.database.query<{ status: string; attempts: number; next_attempt_at: Date | null; last_error: string }>(
+      "select status, attempts, next_attempt_at, last_error from notification_deliveries where tenant_id = $1 and address = 'no-such-user@example.com'",
+      [w.tenant.id],
+    )
+    expect(bounced).toMatchObject({ status: 'failed', attempts: 1, next_attempt_at: null, last_error: expect.stringContaining('smtp_550') })
   })
 })
 

@@ -11,7 +11,7 @@ import { dingtalkRobotAdapter, ROBOT_MESSAGES_PER_MINUTE, wecomRobotAdapter } fr
 import { DeliveryError, type ChannelAdapter, type ChannelCredentials, type OutgoingMessage } from './adapters/types.ts'
 import { webhookChannelAdapter } from './adapters/webhook.ts'
 import { wechatMpAdapter } from './adapters/wechat-mp.ts'
-import { retryDelayMs } from './backoff.ts'
+import { notificationRetryAt } from './backoff.ts'
 import type { ChannelService } from './channels.service.ts'
 import { notificationRepository as repo } from './notifications.repository.ts'
 import type { DeliveryRow } from './notifications.tables.ts'
@@ -155,7 +155,8 @@ export function createDeliveryLoop(deps: ModuleDeps, channels: ChannelService, a
         run.failed++
         return null
       }
-      if (row.attempts >= row.maxAttempts) {
+      const next = notificationRetryAt(row, now, { retryAfterMs: outcome.retryAfterMs, random: hooks.random })
+      if (!next) {
         await repo.updateDelivery(
           tx,
           row.id,
@@ -165,7 +166,6 @@ export function createDeliveryLoop(deps: ModuleDeps, channels: ChannelService, a
         run.dead++
         return null
       }
-      const next = new Date(now.getTime() + retryDelayMs(row.attempts, { retryAfterMs: outcome.retryAfterMs, random: hooks.random }))
       await repo.updateDelivery(
         tx,
         row.id,

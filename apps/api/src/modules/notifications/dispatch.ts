@@ -15,6 +15,7 @@ import type { DeliveredEvent, EventListener } from '../../platform/events/types.
 import type { ModuleDeps } from '../../modules.ts'
 import { findCustomerSummary } from '../customers/index.ts'
 import { findUserAddresses, type UserAddress } from '../identity/index.ts'
+import { attemptsAllowed } from './backoff.ts'
 import { defaultTemplate, formatTime, labelOf, type TemplateText } from './catalog.ts'
 import { DELIVER_JOB } from './delivery.ts'
 import { notificationRepository as repo } from './notifications.repository.ts'
@@ -232,7 +233,7 @@ export function createDispatcher(deps: ModuleDeps, tickets: () => TicketReader |
         status: 'queued',
         attempts: 0,
         // a one-time code is useless after a few minutes: few, quick attempts
-        maxAttempts: otp ? 3 : 6,
+        maxAttempts: attemptsAllowed(channel, otp),
         nextAttemptAt: at,
         createdAt: now,
         updatedAt: now,

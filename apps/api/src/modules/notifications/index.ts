@@ -13,10 +13,10 @@ import type { TicketReader } from './recipients.ts'
 
 export type { TicketFacts, TicketMessageFacts, TicketReader } from './recipients.ts'
 export { ticketIdFromMessageIds, threadRootId } from './adapters/email.ts'
-export { request as postOut, type HttpResult } from './adapters/http.ts'
+export { MAX_RESPONSE_BYTES, TOTAL_DEADLINE_MS, request as postOut, type HttpResult } from './adapters/http.ts'
 export { checkOutboundUrl, isPublicAddress, type OutboundPolicy } from './adapters/outbound-guard.ts'
 export { DeliveryError } from './adapters/types.ts'
-export { parseRetryAfter, retryDelayMs } from './backoff.ts'
+export { parseRetryAfter, webhookRetry, webhookRetryAt, webhookSlotEndMs } from './backoff.ts'
 export { flatten, render, placeholdersOf } from './render.ts'
 export {
   DELIVERY_HEADER,

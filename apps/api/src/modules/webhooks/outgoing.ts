@@ -1,6 +1,8 @@
-// Outgoing webhooks: every domain event a subscription asks for becomes one signed POST, retried with
-// backoff (honouring Retry-After); a subscription that keeps failing is switched off and the admins
-// are told (`webhook.disabled`, heard by notifications).
+// Outgoing webhooks: every domain event a subscription asks for becomes one signed POST, retried on
+// network errors, 408, 429 and 5xx for up to 72 h (at most 15 attempts, full jitter, honouring
+// Retry-After; see webhookRetryAt). A failing receiver keeps its queue meanwhile. It is switched off,
+// and the admins told (`webhook.disabled`, heard by notifications), once a delivery has given up after
+// its whole schedule with nothing succeeding in between, or after persistent permanent refusals.
 import type { DbOrTx } from '../../platform/db/index.ts'
 import type { DeliveredEvent, EventListener } from '../../platform/events/types.ts'
 import type { ModuleDeps } from '../../modules.ts'
@@ -10,15 +12,20 @@ import {
   DeliveryError,
   EVENT_HEADER,
   postOut,
-  retryDelayMs,
   signedHeaders,
+  webhookRetry,
+  webhookRetryAt,
   type HttpResult,
 } from '../notifications/index.ts'
 import { webhookRepository as repo } from './webhooks.repository.ts'
 import type { SubscriptionRow, WebhookDeliveryRow } from './webhooks.tables.ts'
 
 export const DELIVER_WEBHOOKS_JOB = 'webhooks.deliver'
-/** Failed attempts in a row (across deliveries) after which a subscription is switched off. */
+/**
+ * Failed attempts in a row (across deliveries) after which a subscription that refuses deliveries for
+ * good (404, 410 …) is switched off. Retryable failures do not count toward it: those deliveries
+ * follow their schedule, and the subscription goes off when one gives up (see sendOne).
+ */
 export const FAILURES_BEFORE_DISABLE = 20
 const LEASE_MS = 2 * 60_000
 const BATCH = 20
@@ -56,7 +63,7 @@ export function createOutgoing(deps: ModuleDeps, box: SecretBox) {
           dedupeKey: `${e.id}:${s.id}`,
           status: 'queued' as const,
           attempts: 0,
-          maxAttempts: 8,
+          maxAttempts: webhookRetry.maxAttempts,
           nextAttemptAt: now,
           createdAt: now,
           updatedAt: now,
@@ -76,10 +83,16 @@ export function createOutgoing(deps: ModuleDeps, box: SecretBox) {
     }
   }
 
-  /** Switches a failing subscription off, in the caller's transaction, and tells the admins. */
-  async function disable(tx: DbOrTx, sub: SubscriptionRow, failures: number, lastError: string) {
+  /**
+   * Switches a failing subscription off, in the caller's transaction, and tells the admins. `gaveUp`:
+   * the delivery whose whole retry schedule failed, when that is why.
+   */
+  async function disable(tx: DbOrTx, sub: SubscriptionRow, failures: number, lastError: string, gaveUp?: WebhookDeliveryRow) {
     const now = clock.now()
-    const reason = `${failures} failed attempts in a row; last: ${lastError}`.slice(0, 500)
+    const schedule = gaveUp
+      ? `a delivery gave up after ${gaveUp.attempts} attempts over ${Math.round((now.getTime() - gaveUp.createdAt.getTime()) / 3_600_000)} h; `
+      : ''
+    const reason = `${schedule}${failures} failed attempts in a row; last: ${lastError}`.slice(0, 500)
     await repo.updateSubscription(tx, sub.id, { enabled: false, disabledReason: reason, updatedAt: now, version: sub.version + 1 })
     await audit.record(tx, {
       tenantId: sub.tenantId,
@@ -99,7 +112,8 @@ export function createOutgoing(deps: ModuleDeps, box: SecretBox) {
     })
   }
 
-  async function sendOne(row: WebhookDeliveryRow) {
+  /** Sends one delivery and records the outcome; true when the receiver failed in a way worth retrying. */
+  async function sendOne(row: WebhookDeliveryRow): Promise<boolean> {
     const sub = await database.withTenant(row.tenantId, (tx) => repo.findSubscription(tx, row.subscriptionId))
     let result: HttpResult | DeliveryError
     if (!sub) result = new DeliveryError('subscription removed', { retryable: false, code: 'gone' })
@@ -145,10 +159,15 @@ export function createOutgoing(deps: ModuleDeps, box: SecretBox) {
         leaseUntil: null,
         updatedAt: now,
       }
-      const next =
-        result.retryable && row.attempts < row.maxAttempts
-          ? new Date(now.getTime() + retryDelayMs(row.attempts, { retryAfterMs: result.retryAfterMs }))
-          : null
+      const next = result.retryable
+        ? webhookRetryAt({
+            attempts: row.attempts,
+            maxAttempts: row.maxAttempts,
+            firstAttemptAt: row.createdAt,
+            now,
+            retryAfterMs: result.retryAfterMs,
+          })
+        : null
       await repo.updateDelivery(
         tx,
         row.id,
@@ -157,7 +176,10 @@ export function createOutgoing(deps: ModuleDeps, box: SecretBox) {
       )
       if (sub) {
         const failures = await repo.countFailure(tx, sub.id)
-        if (failures >= FAILURES_BEFORE_DISABLE && sub.enabled) await disable(tx, sub, failures, result.message)
+        // retryable: off only once this delivery's whole schedule failed with nothing succeeding meanwhile
+        const exhausted = result.retryable && !next && failures >= row.attempts
+        if (sub.enabled && (exhausted || (!result.retryable && failures >= FAILURES_BEFORE_DISABLE)))
+          await disable(tx, sub, failures, result.message, exhausted ? row : undefined)
       }
       return next
     })
@@ -165,6 +187,7 @@ export function createOutgoing(deps: ModuleDeps, box: SecretBox) {
       await jobs
         .send(DELIVER_WEBHOOKS_JOB, { ids: [row.id] }, { startAfter: retryAt, singletonKey: `webhook:${row.id}` })
         .catch(() => undefined)
+    return result instanceof DeliveryError && result.retryable
   }
 
   return {
@@ -173,19 +196,31 @@ export function createOutgoing(deps: ModuleDeps, box: SecretBox) {
     /** Sends what is due (only `ids`, or one tenant's, when given). Returns how many were attempted. */
     async deliverDue(only: { ids?: string[]; tenantId?: string; maxBatches?: number } = {}): Promise<number> {
       let attempted = 0
+      // receivers that failed in this run: their other deliveries wait for the next run, so a receiver
+      // that is down (or drips its answers up to the deadline) costs one attempt per run, not one per
+      // event, and a 429 is not answered with the rest of the batch
+      const failing = new Set<string>()
       for (let i = 0; i < (only.maxBatches ?? 10); i++) {
         const now = clock.now()
-        const claimed = await database.transaction((tx) => repo.claimDue(tx, now, new Date(now.getTime() + LEASE_MS), BATCH, only))
+        const claimed = await database.transaction((tx) =>
+          repo.claimDue(tx, now, new Date(now.getTime() + LEASE_MS), BATCH, { ...only, skipSubscriptions: [...failing] }),
+        )
         if (!claimed.length) break
         // one receiver at a time in order; receivers side by side
         const bySub = new Map<string, WebhookDeliveryRow[]>()
         for (const row of claimed) bySub.set(row.subscriptionId, [...(bySub.get(row.subscriptionId) ?? []), row])
         await Promise.all(
-          [...bySub.values()].map(async (group) => {
-            for (const row of group) await sendOne(row)
+          [...bySub.entries()].map(async ([subscriptionId, group]) => {
+            for (const [n, row] of group.entries()) {
+              attempted++
+              if (!(await sendOne(row))) continue
+              failing.add(subscriptionId)
+              const rest = group.slice(n + 1).map((r) => r.id)
+              if (rest.length) await database.transaction((tx) => repo.releaseClaims(tx, rest, clock.now()))
+              break
+            }
           }),
         )
-        attempted += claimed.length
         if (only.ids) break
       }
       if (attempted) log.debug({ attempted }, 'webhook deliveries attempted')

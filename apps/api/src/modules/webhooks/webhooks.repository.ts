@@ -10,6 +10,12 @@ import {
   type WebhookDeliveryRow,
 } from './webhooks.tables.ts'
 
+const uuids = (list: string[]) =>
+  sql.join(
+    list.map((i) => sql`${i}::uuid`),
+    sql`, `,
+  )
+
 export const webhookRepository = {
   // ── subscriptions
   listSubscriptions(tx: DbOrTx) {
@@ -98,22 +104,18 @@ export const webhookRepository = {
     now: Date,
     leaseUntil: Date,
     limit: number,
-    only: { ids?: string[]; tenantId?: string } = {},
+    only: { ids?: string[]; tenantId?: string; skipSubscriptions?: string[] } = {},
   ): Promise<WebhookDeliveryRow[]> {
-    const ids = only.ids?.length
-      ? sql`and d.id in (${sql.join(
-          only.ids.map((i) => sql`${i}::uuid`),
-          sql`, `,
-        )})`
-      : sql``
+    const ids = only.ids?.length ? sql`and d.id in (${uuids(only.ids)})` : sql``
     const tenant = only.tenantId ? sql`and d.tenant_id = ${only.tenantId}` : sql``
+    const skip = only.skipSubscriptions?.length ? sql`and d.subscription_id not in (${uuids(only.skipSubscriptions)})` : sql``
     const claimed = await rows<{ id: string }>(
       db,
       sql`update webhook_deliveries set status = 'sending', attempts = attempts + 1, last_attempt_at = ${now},
             lease_until = ${leaseUntil}, updated_at = ${now}
           where id in (
             select d.id from webhook_deliveries d join webhook_subscriptions s on s.id = d.subscription_id and s.enabled
-            where d.status in ('queued', 'retrying') and d.next_attempt_at <= ${now} ${ids} ${tenant}
+            where d.status in ('queued', 'retrying') and d.next_attempt_at <= ${now} ${ids} ${tenant} ${skip}
             order by d.next_attempt_at, d.id limit ${limit} for update of d skip locked)
           returning id`,
     )
@@ -121,12 +123,16 @@ export const webhookRepository = {
     return db
       .select()
       .from(webhookDeliveries)
-      .where(
-        sql`${webhookDeliveries.id} in (${sql.join(
-          claimed.map((c) => sql`${c.id}::uuid`),
-          sql`, `,
-        )})`,
-      )
+      .where(sql`${webhookDeliveries.id} in (${uuids(claimed.map((c) => c.id))})`)
+  },
+  /** Gives claimed deliveries back unsent (their receiver just failed): the claim's attempt is not counted. */
+  async releaseClaims(db: DbOrTx, ids: string[], now: Date): Promise<void> {
+    await rows(
+      db,
+      sql`update webhook_deliveries set status = case when attempts > 1 then 'retrying' else 'queued' end,
+            attempts = attempts - 1, lease_until = null, updated_at = ${now}
+          where status = 'sending' and id in (${uuids(ids)})`,
+    )
   },
   /** Sends whose lease ran out: receivers deduplicate on X-Aftercare-Delivery, so they are sent again. */
   async retryExpiredLeases(db: DbOrTx, now: Date, tenantId?: string): Promise<number> {

@@ -1,19 +1,23 @@
-// Webhooks through the HTTP API: subscriptions deliver signed events to a local receiver, retry with
-// Retry-After, keep a log with replay, switch themselves off after persistent failure (telling the
-// admins), and inbound sources turn signed JSON into tickets exactly once per external id.
+// Webhooks through the HTTP API: subscriptions deliver signed events to a local receiver, retry for up
+// to 72 h honouring Retry-After, keep a log with replay, switch themselves off after persistent failure
+// (telling the admins), and inbound sources turn signed JSON into tickets exactly once per external id.
 import { createHmac } from 'node:crypto'
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestRuntime, type TestRuntime } from '../../test/harness.ts'
-import { hearNew } from '../notifications/notifications.fixture.ts'
+import { webhookSlotEndMs } from '../notifications/index.ts'
+import { hearNew, publish } from '../notifications/notifications.fixture.ts'
 import { buildTicketWorld, newTicket, ok, type TicketWorld } from '../tickets/tickets.fixtures.ts'
 import { FAILURES_BEFORE_DISABLE } from './index.ts'
+
+const HOUR = 3_600_000
 
 interface Hit {
   path: string
   headers: IncomingHttpHeaders
   raw: string
+  status: number
 }
 interface Receiver {
   url: string
@@ -30,8 +34,8 @@ async function startReceiver(): Promise<Receiver> {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
-      hits.push({ path: req.url ?? '', headers: req.headers, raw: Buffer.concat(chunks).toString('utf8') })
       const a = answers.shift() ?? { status: 200 }
+      hits.push({ path: req.url ?? '', headers: req.headers, raw: Buffer.concat(chunks).toString('utf8'), status: a.status })
       res.writeHead(a.status, a.retryAfter ? { 'retry-after': a.retryAfter } : {})
       res.end(a.status < 300 ? 'ok' : 'busy')
     })
@@ -59,6 +63,48 @@ let w: TicketWorld
 let receiver: Receiver
 const seen = new Set<string>()
 const deliver = () => rt.modules.webhooks.outgoing.deliverDue({ tenantId: w.tenant.id })
+const hitsOn = (path: string) => receiver.hits.filter((h) => h.path === path).length
+
+/** A ticket.created as the outbox hands it to the webhooks' listener (no HTTP: the tests below travel days in time). */
+async function raise() {
+  const e = await publish(rt, { tenantId: w.tenant.id, type: 'ticket.created', payload: { ticketId: crypto.randomUUID() } })
+  seen.add(e.id)
+  await rt.modules.webhooks.outgoing.listener.handle(e)
+}
+
+interface DeliveryState {
+  id: string
+  status: string
+  attempts: number
+  nextAttemptAt: Date | null
+  createdAt: Date
+}
+async function deliveriesOf(subscriptionId: string): Promise<DeliveryState[]> {
+  const found = await rt.database.query<{
+    id: string
+    status: string
+    attempts: number
+    next_attempt_at: Date | string | null
+    created_at: Date | string
+  }>(
+    'select id, status, attempts, next_attempt_at, created_at from webhook_deliveries where subscription_id = $1 order by created_at, id',
+    [subscriptionId],
+  )
+  return found.map((r) => ({
+    id: r.id,
+    status: r.status,
+    attempts: r.attempts,
+    nextAttemptAt: r.next_attempt_at ? new Date(r.next_attempt_at) : null,
+    createdAt: new Date(r.created_at),
+  }))
+}
+async function subscriptionState(id: string) {
+  const [row] = await rt.database.query<{ enabled: boolean; disabled_reason: string | null; consecutive_failures: number }>(
+    'select enabled, disabled_reason, consecutive_failures from webhook_subscriptions where id = $1',
+    [id],
+  )
+  return row!
+}
 
 beforeAll(async () => {
   // the receivers' fakes listen on 127.0.0.1
@@ -169,47 +215,153 @@ describe('outgoing subscriptions', () => {
     await ok(w.admin.delete(`/api/webhooks/subscriptions/${subscription.id}`))
   })
 
-  it(`switches itself off after ${FAILURES_BEFORE_DISABLE} failed attempts in a row and tells the admins; enabling again resets it`, async () => {
+  it('honours Retry-After up to 6 h: a receiver asking for a day is tried again after 6 h', async () => {
+    const { subscription } = await ok<{ subscription: { id: string } }>(
+      w.admin.post('/api/webhooks/subscriptions', { name: '限流', url: `${receiver.url}/later`, events: ['ticket.created'] }),
+      201,
+    )
+    receiver.answers.push({ status: 429, retryAfter: '86400' })
+    await raise()
+    await deliver()
+    const [d] = await deliveriesOf(subscription.id)
+    expect(d).toMatchObject({ status: 'retrying', attempts: 1 })
+    expect(d!.nextAttemptAt!.getTime() - rt.clock.now().getTime()).toBe(6 * HOUR)
+    await ok(w.admin.delete(`/api/webhooks/subscriptions/${subscription.id}`))
+  })
+
+  it('a receiver that just failed gets no more of the batch: the rest wait, unattempted, for the next run', async () => {
+    const { subscription } = await ok<{ subscription: { id: string } }>(
+      w.admin.post('/api/webhooks/subscriptions', { name: '繁忙', url: `${receiver.url}/busy`, events: ['ticket.created'] }),
+      201,
+    )
+    receiver.answers.push({ status: 503, retryAfter: '60' })
+    await raise()
+    await raise()
+    expect(await deliver()).toBe(1)
+    expect(hitsOn('/busy')).toBe(1)
+    const states = async () => (await deliveriesOf(subscription.id)).map((d) => `${d.status}/${d.attempts}`).sort()
+    expect(await states()).toEqual(['queued/0', 'retrying/1'])
+    // the next run (same moment): the one that waited goes; the one that failed waits for its Retry-After
+    expect(await deliver()).toBe(1)
+    expect(await states()).toEqual(['retrying/1', 'sent/1'])
+    rt.clock.set(new Date(rt.clock.now().getTime() + 60_000))
+    await deliver()
+    expect(await states()).toEqual(['sent/1', 'sent/2'])
+    await ok(w.admin.delete(`/api/webhooks/subscriptions/${subscription.id}`))
+  })
+
+  it(`switches itself off after ${FAILURES_BEFORE_DISABLE} permanent refusals in a row (410), none of them retried`, async () => {
+    const { subscription } = await ok<{ subscription: { id: string } }>(
+      w.admin.post('/api/webhooks/subscriptions', { name: '已下线', url: `${receiver.url}/gone`, events: ['ticket.created'] }),
+      201,
+    )
+    for (let i = 0; i < FAILURES_BEFORE_DISABLE; i++) receiver.answers.push({ status: 410 })
+    for (let i = 0; i < FAILURES_BEFORE_DISABLE; i++) await raise()
+    await deliver()
+    expect(hitsOn('/gone')).toBe(FAILURES_BEFORE_DISABLE)
+    const all = await deliveriesOf(subscription.id)
+    expect(all).toHaveLength(FAILURES_BEFORE_DISABLE)
+    expect(all.every((d) => d.status === 'failed' && d.attempts === 1 && d.nextAttemptAt === null)).toBe(true)
+    const sub = await subscriptionState(subscription.id)
+    expect(sub).toMatchObject({ enabled: false, consecutive_failures: FAILURES_BEFORE_DISABLE })
+    expect(sub.disabled_reason).toContain('HTTP 410')
+    await hearNew(rt, w.tenant.id, seen)
+    const bell = await ok<{ items: { eventType: string; title: string }[] }>(w.admin.get('/api/notifications'))
+    expect(bell.items.some((i) => i.eventType === 'webhook.disabled' && i.title === 'Webhook “已下线”已被自动停用')).toBe(true)
+    await ok(w.admin.delete(`/api/webhooks/subscriptions/${subscription.id}`))
+  })
+
+  it('retries a failing receiver for up to 72 h (≤ 15 attempts per event, one per growing slot) and keeps queuing; then switches it off, tells the admins, and delivers what is left once enabled again', async () => {
     const { subscription } = await ok<{ subscription: { id: string } }>(
       w.admin.post('/api/webhooks/subscriptions', { name: '旧系统', url: `${receiver.url}/down`, events: ['ticket.created'] }),
       201,
     )
-    for (let i = 0; i < FAILURES_BEFORE_DISABLE; i++) receiver.answers.push({ status: 500 })
-    for (let i = 0; i < 4; i++) await newTicket(w)
-    await hearNew(rt, w.tenant.id, seen)
-    // four deliveries fail five times each: 30 s, 1, 2, 4 and 8 minutes apart (with jitter)
-    for (let round = 0; round < 12; round++) {
+    const t0 = rt.clock.now()
+    const since = (d: Date) => d.getTime() - t0.getTime()
+    /** Delivery id → when each attempt was made, from the delivery's creation. */
+    const attemptsAt = new Map<string, number[]>()
+    let offAt: Date | undefined
+    let raisedLater = false
+    receiver.answers.push(...Array.from({ length: 100 }, () => ({ status: 500 })))
+    try {
+      await raise()
+      await raise()
+      for (let round = 0; round < 200; round++) {
+        await deliver()
+        const all = await deliveriesOf(subscription.id)
+        for (const d of all) {
+          const at = attemptsAt.get(d.id) ?? []
+          while (at.length < d.attempts) at.push(rt.clock.now().getTime() - d.createdAt.getTime())
+          attemptsAt.set(d.id, at)
+        }
+        if (!(await subscriptionState(subscription.id)).enabled) {
+          offAt = rt.clock.now()
+          break
+        }
+        // an event raised when the receiver has been failing for hours is still queued and tried
+        if (!raisedLater && since(rt.clock.now()) > 3 * HOUR) {
+          await raise()
+          raisedLater = true
+          continue
+        }
+        const due = all.filter((d) => d.status === 'queued' || d.status === 'retrying').map((d) => d.nextAttemptAt!.getTime())
+        if (!due.length) break
+        rt.clock.set(new Date(Math.max(rt.clock.now().getTime(), Math.min(...due))))
+      }
+      expect(offAt).toBeDefined()
+      expect(since(offAt!)).toBeGreaterThan(webhookSlotEndMs(13))
+      expect(since(offAt!)).toBeLessThanOrEqual(72 * HOUR)
+      const all = await deliveriesOf(subscription.id)
+      expect(all).toHaveLength(3)
+      for (const at of attemptsAt.values()) expect(at.length).toBeLessThanOrEqual(15)
+      expect(hitsOn('/down')).toBe([...attemptsAt.values()].reduce((n, at) => n + at.length, 0))
+      // the one that gave up: 15 attempts, retry k within slot k, the last after 68 h
+      const dead = all.find((d) => d.status === 'dead')!
+      const at = attemptsAt.get(dead.id)!
+      expect(at).toHaveLength(15)
+      at.forEach((ms, k) => {
+        expect(ms).toBeGreaterThanOrEqual(webhookSlotEndMs(k - 1))
+        expect(ms).toBeLessThanOrEqual(webhookSlotEndMs(k))
+      })
+      expect(at.at(-1)).toBeGreaterThan(68 * HOUR)
+      const later = all.find((d) => since(d.createdAt) > 3 * HOUR)!
+      expect(attemptsAt.get(later.id)!.length).toBeGreaterThan(5)
+      const sub = await subscriptionState(subscription.id)
+      expect(sub.disabled_reason).toContain('gave up after 15 attempts')
+      expect(sub.disabled_reason).toContain('HTTP 500')
+      // nothing more goes out while it is off
+      const before = hitsOn('/down')
+      await raise()
       await deliver()
-      rt.clock.set(new Date(rt.clock.now().getTime() + 10 * 60_000))
-      // the desk keeps working meanwhile (sessions end after an idle hour)
-      for (const c of [w.admin, w.agent]) await ok(c.get('/api/notifications/unread-count'))
+      expect(hitsOn('/down')).toBe(before)
+    } finally {
+      receiver.answers.length = 0
+      // back to the desk's time: the people below are still signed in
+      rt.clock.set(new Date(t0.getTime() + 60_000))
     }
-    const sub = await ok<{ enabled: boolean; disabledReason: string; consecutiveFailures: number; version: number }>(
-      w.admin.get(`/api/webhooks/subscriptions/${subscription.id}`),
-    )
-    expect(sub).toMatchObject({ enabled: false, consecutiveFailures: FAILURES_BEFORE_DISABLE })
-    expect(sub.disabledReason).toContain('HTTP 500')
-    expect(receiver.hits.filter((h) => h.path === '/down')).toHaveLength(FAILURES_BEFORE_DISABLE)
-    // nothing more goes out while it is off
-    await newTicket(w)
-    await hearNew(rt, w.tenant.id, seen)
-    await deliver()
-    expect(receiver.hits.filter((h) => h.path === '/down')).toHaveLength(FAILURES_BEFORE_DISABLE)
     // the admins hear of it in the bell
+    await hearNew(rt, w.tenant.id, seen)
     const bell = await ok<{ items: { eventType: string; title: string; body: string }[] }>(w.admin.get('/api/notifications'))
-    const notice = bell.items.find((i) => i.eventType === 'webhook.disabled')!
-    expect(notice.title).toBe('Webhook “旧系统”已被自动停用')
+    const notice = bell.items.find((i) => i.eventType === 'webhook.disabled' && i.title === 'Webhook “旧系统”已被自动停用')!
     expect(notice.body).toContain(`${receiver.url}/down`)
 
     const back = await ok<{ enabled: boolean; consecutiveFailures: number; disabledReason: string | null }>(
       w.admin.patch(`/api/webhooks/subscriptions/${subscription.id}`, { enabled: true }),
     )
     expect(back).toMatchObject({ enabled: true, consecutiveFailures: 0, disabledReason: null })
-    await deliver()
-    const log = await ok<{ items: { status: string }[] }>(
-      w.admin.get(`/api/webhooks/subscriptions/${subscription.id}/deliveries?status=sent`),
-    )
-    expect(log.items.length).toBeGreaterThan(0)
+    // the events still inside their 72 h go out once due, each reaching the receiver once
+    const pending = (await deliveriesOf(subscription.id)).filter((d) => d.status === 'retrying')
+    expect(pending.length).toBeGreaterThan(0)
+    try {
+      rt.clock.set(new Date(Math.max(...pending.map((d) => d.nextAttemptAt!.getTime()))))
+      await deliver()
+      const after = await deliveriesOf(subscription.id)
+      for (const p of pending) expect(after.find((d) => d.id === p.id)).toMatchObject({ status: 'sent' })
+      const delivered = receiver.hits.filter((h) => h.path === '/down' && h.status === 200).map((h) => h.headers['x-aftercare-delivery'])
+      expect(delivered.sort()).toEqual(pending.map((p) => p.id).sort())
+    } finally {
+      rt.clock.set(new Date(t0.getTime() + 2 * 60_000))
+    }
   })
 })
 
