@@ -215,6 +215,17 @@ describe('retries', () => {
     expect(fakes.received.filter((r) => r.vendor === 'webhook' && (r.body as { id: string }).id === row!.id)).toHaveLength(1)
   })
 
+  /** Runs each attempt of a delivery at its planned time until none is planned; `at` gets when each ran, after t0. */
+  async function attemptsUntilDone(id: string, t0: Date, at: number[]) {
+    for (let i = 0; i < 20; i++) {
+      at.push(rt.clock.now().getTime() - t0.getTime())
+      await deliver()
+      const r = await deliveryRow(id)
+      if (!r.next_attempt_at) return
+      rt.clock.set(new Date(r.next_attempt_at))
+    }
+  }
+
   it('a webhook that keeps failing is retried for up to 72 h, 15 attempts at most, then dead; an admin can replay it', async () => {
     fakes.failNext('webhook', { status: 500 }, 15)
     await breach()
@@ -223,13 +234,7 @@ describe('retries', () => {
     // attempt k + 1 (retry k) falls somewhere in slot k: 30 s, then each slot twice as long, to 72 h
     const at: number[] = []
     try {
-      for (let i = 0; i < 20; i++) {
-        at.push(rt.clock.now().getTime() - t0.getTime())
-        await deliver()
-        const r = await deliveryRow(id)
-        if (!r.next_attempt_at) break
-        rt.clock.set(new Date(r.next_attempt_at))
-      }
+      await attemptsUntilDone(id, t0, at)
       expect(await deliveryRow(id)).toMatchObject({ status: 'dead', attempts: 15, next_attempt_at: null })
     } finally {
       // back to the desk's time: the admin's session is still open
@@ -258,13 +263,7 @@ describe('retries', () => {
     const id = queued!.id
     const at: number[] = []
     try {
-      for (let i = 0; i < 20; i++) {
-        at.push(rt.clock.now().getTime() - t0.getTime())
-        await deliver()
-        const r = await deliveryRow(id)
-        if (!r.next_attempt_at) break
-        rt.clock.set(new Date(r.next_attempt_at))
-      }
+      await attemptsUntilDone(id, t0, at)
       expect(await deliveryRow(id)).toMatchObject({ status: 'dead', attempts: 14, last_error: expect.stringContaining('smtp_451') })
     } finally {
       rt.clock.set(new Date(t0.getTime() + 60_000))
