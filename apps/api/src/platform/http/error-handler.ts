@@ -71,6 +71,23 @@ export function nameUniqueConstraint(constraint: string, fields: readonly string
 }
 
 /** PostgreSQL errors a user's input can cause: they are 4xx, never 500. */
+/** Seconds a client is asked to wait when the database cannot be reached. */
+export const DATABASE_RETRY_AFTER_S = 5
+
+/**
+ * The database cannot be reached or is restarting (RELIABILITY D-PG): connection refused, reset or
+ * timed out, the pool's connect timeout, a backend terminated by a shutdown, too many connections.
+ */
+function databaseUnavailable(error: unknown): boolean {
+  for (let cur = error, depth = 0; cur && typeof cur === 'object' && depth < 4; cur = (cur as { cause?: unknown }).cause, depth++) {
+    const { code, message } = cur as { code?: unknown; message?: unknown }
+    if (typeof code === 'string' && (/^08/.test(code) || ['57P01', '57P02', '57P03', '53300'].includes(code))) return true
+    if (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(code)) return true
+    if (typeof message === 'string' && /^(timeout exceeded when trying to connect|Connection terminated)/.test(message)) return true
+  }
+  return false
+}
+
 function fromPostgres(error: unknown): { status: number; body: ApiError } | undefined {
   const e = postgresErrorIn(error)
   if (!e) return undefined
@@ -126,6 +143,13 @@ export function registerErrorHandler(app: FastifyInstance) {
     if (isResponseSerializationError(error)) {
       req.log.error({ err: error, issues: error.cause.issues }, 'response did not match its schema')
       return reply.status(500).send({ code: 'internal', message: 'Internal error', requestId })
+    }
+    if (databaseUnavailable(error)) {
+      req.log.warn({ err: error }, 'database unavailable')
+      return reply
+        .status(503)
+        .header('retry-after', String(DATABASE_RETRY_AFTER_S))
+        .send({ code: 'unavailable', message: 'The service is briefly unavailable; try again in a few seconds', requestId })
     }
     const pgMapped = fromPostgres(error)
     if (pgMapped) return reply.status(pgMapped.status).send({ ...pgMapped.body, requestId })

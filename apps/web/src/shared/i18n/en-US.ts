@@ -350,6 +350,7 @@ export const enUS: Catalog = {
     totp_required: 'Enter your two-step verification code',
     totp_invalid: 'The code is wrong or was already used; wait for the next one',
     account_locked: 'Too many wrong passwords or codes: the account is locked for a while; try again later',
+    unavailable: 'The service is briefly unavailable; try again in a few seconds',
     account_disabled: 'This account is disabled; ask your administrator',
     csrf_failed: 'This page has expired; refresh it and try again',
     unauthenticated: 'Your session has ended; please sign in again',

@@ -348,6 +348,7 @@ export const zhCN = {
     totp_required: '请输入两步验证码',
     totp_invalid: '验证码错误或已被使用，请等待下一个验证码',
     account_locked: '密码或验证码错误次数过多，账号已暂时锁定，请稍后再试',
+    unavailable: '服务暂时不可用，请几秒后重试',
     account_disabled: '此账号已被停用，请联系管理员',
     csrf_failed: '页面已过期，请刷新后重试',
     unauthenticated: '登录已过期，请重新登录',
