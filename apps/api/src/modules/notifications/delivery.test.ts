@@ -330,6 +330,34 @@ describe('a crash between sending and recording it', () => {
     expect(after!.status).toBe('sent')
   })
 
+  it('an email interrupted after sending is sent again with the same Message-ID: never lost, at most one duplicate', async () => {
+    const t = await newTicket(w, { requesterName: '钱女士', requesterEmail: 'ms.qian@example.com' })
+    await hearNew(rt, w.tenant.id, seen)
+    let crashes = 0
+    const crashing = createDeliveryLoop(
+      rt.modules.deps,
+      rt.modules.notifications.channels,
+      createAdapters(() => rt.clock.now(), { allowPrivate: true }),
+      {
+        afterSend: (row) => (row.channel === 'email' && crashes++ === 0 ? Promise.reject(new Error('simulated crash')) : Promise.resolve()),
+      },
+    )
+    await expect(crashing.deliverDue({ tenantId: w.tenant.id })).rejects.toThrow('simulated crash')
+    advance(3 * 60_000)
+    await rt.modules.notifications.loop.recoverInterrupted({ tenantId: w.tenant.id })
+    await deliver()
+    const mails = smtp.mails.filter((m) => m.to && !Array.isArray(m.to) && m.to.text === 'ms.qian@example.com')
+    expect(mails.length).toBeGreaterThanOrEqual(1)
+    expect(mails.length).toBeLessThanOrEqual(2)
+    expect(new Set(mails.map((m) => m.messageId)).size).toBe(1)
+    expect(mails[0]!.subject).toBe(`我们已收到您的服务请求 ${t.number}`)
+    const [row] = await rt.database.query<{ status: string }>(
+      "select status from notification_deliveries where tenant_id = $1 and address = 'ms.qian@example.com'",
+      [w.tenant.id],
+    )
+    expect(row).toMatchObject({ status: 'sent' })
+  })
+
   it('an idempotent channel (WeChat, client_msg_id) is sent again and the vendor keeps one', async () => {
     const wechatId = await addChannel(w.admin, fakeChannels(fakes).wechat)
     await ok(

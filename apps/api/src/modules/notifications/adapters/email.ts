@@ -41,7 +41,8 @@ function classify(e: unknown): DeliveryError {
 export function emailAdapter(): ChannelAdapter {
   return {
     kind: 'email',
-    idempotent: false,
+    // resent after a crash with the same Message-ID (messageIdOf): at worst one duplicate, never lost
+    idempotent: true,
     async send(channel: ChannelCredentials, msg) {
       if (!msg.to) throw new DeliveryError('No email address', { retryable: false, code: 'no_address' })
       const smtpUrl = channel.secrets.smtpUrl

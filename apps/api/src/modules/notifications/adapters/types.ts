@@ -36,8 +36,10 @@ export interface SendResult {
 export interface ChannelAdapter {
   kind: ConfigurableChannel
   /**
-   * True when sending the same delivery twice reaches the recipient once (the vendor or receiver
-   * deduplicates by our key). Only such channels are retried after a send whose outcome is unknown.
+   * True when sending the same delivery twice is harmless: the vendor or receiver deduplicates by our
+   * key, or (email) the second copy carries the same Message-ID, one duplicate that RELIABILITY
+   * D-KILL accepts rather than a lost message. Only such channels are retried after a send whose
+   * outcome is unknown; the others (SMS, robots) are marked failed for a person to replay.
    */
   idempotent: boolean
   send(channel: ChannelCredentials, message: OutgoingMessage): Promise<SendResult>
