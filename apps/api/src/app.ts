@@ -15,7 +15,7 @@ import { z } from 'zod'
 import { systemClock, type Clock } from './platform/clock.ts'
 import type { Config } from './platform/config.ts'
 import type { Database } from './platform/db/index.ts'
-import { registerAccessControl, type Authenticator, type RegisteredRoute } from './platform/http/access.ts'
+import { registerAccessControl, registerDeniedAudit, type Authenticator, type RegisteredRoute } from './platform/http/access.ts'
 import { registerMultipart } from './platform/files/index.ts'
 import { registerErrorHandler } from './platform/http/error-handler.ts'
 import { registerIdempotency } from './platform/http/idempotency.ts'
@@ -127,6 +127,7 @@ export async function buildApp(opts: BuildAppOptions) {
 
   const routes: RegisteredRoute[] = []
   registerAccessControl(app, opts.authenticator, routes)
+  registerDeniedAudit(app, database)
   registerIdempotency(app, { database, clock: opts.clock ?? systemClock })
   registerExpensiveCaps(app)
   registerMetrics(app, opts.metrics, { token: config.METRICS_TOKEN })

@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Permission } from '@aftercare/contracts'
+import { createAuditLog } from '../audit/audit-log.ts'
+import type { Database } from '../db/index.ts'
 import { ForbiddenError, UnauthenticatedError } from '../errors.ts'
 
 /**
@@ -77,6 +79,46 @@ export function registerAccessControl(app: FastifyInstance, authenticator: Authe
     if ('permission' in access && !actor.permissions.has(access.permission)) throw new ForbiddenError()
     if ('staffOnly' in access && access.staffOnly && isCustomerContact(actor)) throw new ForbiddenError('This is for the service desk')
   })
+}
+
+/**
+ * A signed-in caller refused (403) leaves an audit entry `access.denied` with the route and the
+ * refusal's code (RELIABILITY §2.7: failed authorisation is an audit event; probing shows up). It
+ * is written after the answer went out, so a refusal is never slowed or turned into an error by it.
+ */
+export function registerDeniedAudit(app: FastifyInstance, database: Database) {
+  const audit = createAuditLog()
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (reply.statusCode === 403 && req.actor && typeof payload === 'string') (req as { deniedCode?: string }).deniedCode = codeOf(payload)
+    return payload
+  })
+  app.addHook('onResponse', async (req, reply) => {
+    const actor = req.actor
+    if (reply.statusCode !== 403 || !actor) return
+    const entry = {
+      tenantId: actor.tenantId,
+      actorType: actor.kind === 'token' ? ('token' as const) : isCustomerContact(actor) ? ('customer' as const) : ('user' as const),
+      actorId: actor.userId,
+      action: 'access.denied',
+      entityType: 'route',
+      entityId: null,
+      after: { method: req.method, route: req.routeOptions.url ?? null, code: (req as { deniedCode?: string }).deniedCode ?? 'forbidden' },
+      requestId: String(req.id),
+      ip: req.ip,
+    }
+    await database
+      .withTenant(actor.tenantId, (tx) => audit.record(tx, entry))
+      .catch((err: unknown) => req.log.error({ err }, 'audit of a refusal failed'))
+  })
+}
+
+function codeOf(body: string): string | undefined {
+  try {
+    const code = (JSON.parse(body) as { code?: unknown }).code
+    return typeof code === 'string' ? code : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /** A customer's contact signed in to the portal (or their token), as opposed to staff. */

@@ -60,6 +60,18 @@ describe('HTTP platform', () => {
     }
   })
 
+  it('audits a signed-in caller’s refusal (403) with the route and the code', async () => {
+    const tenant = await buildTenant(rt)
+    const agent = await loginAs(rt, tenant, 'agent_l1')
+    expect((await agent.post('/api/teams', { name: '越权' })).statusCode).toBe(403)
+    let rows: { actor_id: string; after: { method: string; route: string; code: string } }[] = []
+    for (let i = 0; i < 50 && !rows.length; i++) {
+      rows = await rt.database.query("select actor_id, after from audit_log where tenant_id = $1 and action = 'access.denied'", [tenant.id])
+      if (!rows.length) await new Promise((r) => setTimeout(r, 20))
+    }
+    expect(rows).toEqual([{ actor_id: agent.user.id, after: { method: 'POST', route: '/api/teams', code: 'forbidden' } }])
+  })
+
   it('tells caches to keep nothing a signed-in person was shown', async () => {
     expect((await rt.app.inject({ url: '/api/version' })).headers['cache-control']).toBeUndefined()
     const tenant = await buildTenant(rt)
