@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test'
 import { generate } from 'otplib'
-import { demo, login, logout, submitLogin } from './helpers.ts'
+import { DEMO_PASSWORD, demo, login, logout, submitLogin } from './helpers.ts'
 
 const now = () => Math.floor(Date.now() / 1000)
 
@@ -8,6 +8,11 @@ test('enrols two-step verification and signs in with a code', async ({ page }) =
   await login(page, demo.agent2)
   await page.goto('/profile')
   await expect(page.getByTestId('totp-status')).toHaveText('未开启')
+  // the password is asked again before a new authenticator is bound
+  await page.getByTestId('totp-start-password').fill('not my password')
+  await page.getByTestId('totp-start').click()
+  await expect(page.getByText('密码不正确')).toBeVisible()
+  await page.getByTestId('totp-start-password').fill(DEMO_PASSWORD)
   await page.getByTestId('totp-start').click()
   await expect(page.getByTestId('totp-qr')).toBeVisible()
   expect(await page.getByTestId('totp-qr').getAttribute('src')).toMatch(/^data:image\/png;base64,/)

@@ -178,6 +178,8 @@ export const CreateTeamBody = z.object({ name: Line(100), description: z.string(
 export const UpdateTeamBody = z.object({ name: Line(100).optional(), description: z.string().trim().max(500).nullable().optional() })
 
 export const TotpEnrollment = z.object({ secret: z.string(), otpauthUrl: z.string(), qrDataUrl: z.string() })
+/** Starting an enrolment asks for the password again (ASVS 7.5.1: a borrowed session cannot bind its own authenticator). */
+export const TotpStartBody = z.object({ password: z.string().min(1).max(256) })
 export const TotpConfirmBody = z.object({ code: z.string().regex(/^\d{6}$/) })
 export const TotpDisableBody = z.object({ password: z.string().min(1).max(256), code: z.string().regex(/^\d{6}$/) })
 

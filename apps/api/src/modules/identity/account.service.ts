@@ -172,8 +172,10 @@ export function createAccountService(deps: IdentityDeps) {
     },
 
     /** Starts two-factor enrolment: a new secret (kept pending) and its QR code. */
-    async startTotp(ctx: RequestContext) {
+    /** Starts an enrolment; the password is asked again first (ASVS 7.5.1). */
+    async startTotp(ctx: RequestContext, password: string) {
       requireSession(ctx)
+      await confirmPassword(ctx, await inTenant(ctx, (tx) => self(ctx, tx)), password, 'password')
       const secret = newTotpSecret()
       const user = await inTenant(ctx, async (tx) => {
         const user = await self(ctx, tx, true)

@@ -11,6 +11,7 @@ import {
   Ok,
   Session,
   TotpConfirmBody,
+  TotpStartBody,
   TotpDisableBody,
   TotpEnrollment,
   UpdateProfileBody,
@@ -76,9 +77,14 @@ export function authRoutes(auth: AuthService, account: AccountService, config: C
       '/auth/me/totp',
       {
         config: { access: { authenticated: true } },
-        schema: { tags, summary: 'Start two-factor enrolment', response: { 200: TotpEnrollment } },
+        schema: {
+          tags,
+          summary: 'Start two-factor enrolment (asks for the password again)',
+          body: TotpStartBody,
+          response: { 200: TotpEnrollment },
+        },
       },
-      async (req) => account.startTotp(contextOf(req)),
+      async (req) => account.startTotp(contextOf(req), req.body.password),
     )
     app.post(
       '/auth/me/totp/confirm',

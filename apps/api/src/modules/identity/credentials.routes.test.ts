@@ -160,7 +160,18 @@ describe('two-factor (TOTP)', () => {
   it('enrols with a QR code, then login needs a code, a code works once, and removal needs password + code', async () => {
     const u = await freshUser('engineer')
     const c = await signIn(rt, { email: u.email, tenant: t.tenant.slug })
-    const start = await rt.app.inject({ method: 'POST', url: '/api/auth/me/totp', headers: c.headers })
+    // the password is asked again: a borrowed session cannot bind its own authenticator
+    const noPassword = await rt.app.inject({ method: 'POST', url: '/api/auth/me/totp', headers: c.headers, payload: {} })
+    expect(noPassword.statusCode).toBe(400)
+    const wrongPassword = await rt.app.inject({
+      method: 'POST',
+      url: '/api/auth/me/totp',
+      headers: c.headers,
+      payload: { password: 'not it' },
+    })
+    expect(wrongPassword.statusCode).toBe(422)
+    expect(wrongPassword.json().issues[0].path).toBe('password')
+    const start = await rt.app.inject({ method: 'POST', url: '/api/auth/me/totp', headers: c.headers, payload: { password: PASSWORD } })
     expect(start.statusCode).toBe(200)
     const { secret, otpauthUrl, qrDataUrl } = start.json()
     expect(secret).toMatch(/^[A-Z2-7]{32}$/) // 160 bits
@@ -204,7 +215,7 @@ describe('two-factor (TOTP)', () => {
     const farAhead = await totpCode(secret, new Date(rt.clock.now().getTime() + 90_000))
     expect((await login(rt, { email: u.email, tenant: t.tenant.slug, totp: farAhead })).statusCode).toBe(401)
 
-    const again2 = await rt.app.inject({ method: 'POST', url: '/api/auth/me/totp', headers: c.headers })
+    const again2 = await rt.app.inject({ method: 'POST', url: '/api/auth/me/totp', headers: c.headers, payload: { password: PASSWORD } })
     expect(again2.statusCode).toBe(409)
 
     rt.clock.advance(30_000)
@@ -251,7 +262,9 @@ describe('two-factor (TOTP)', () => {
   it('an admin can turn off the two-factor of a user who lost their phone', async () => {
     const u = await freshUser('agent_l1')
     const c = await signIn(rt, { email: u.email, tenant: t.tenant.slug })
-    const { secret } = (await rt.app.inject({ method: 'POST', url: '/api/auth/me/totp', headers: c.headers })).json()
+    const { secret } = (
+      await rt.app.inject({ method: 'POST', url: '/api/auth/me/totp', headers: c.headers, payload: { password: PASSWORD } })
+    ).json()
     await rt.app.inject({
       method: 'POST',
       url: '/api/auth/me/totp/confirm',
@@ -268,7 +281,9 @@ describe('two-factor (TOTP)', () => {
   it('wrong codes count towards the lockout', async () => {
     const u = await freshUser('agent_l1')
     const c = await signIn(rt, { email: u.email, tenant: t.tenant.slug })
-    const { secret } = (await rt.app.inject({ method: 'POST', url: '/api/auth/me/totp', headers: c.headers })).json()
+    const { secret } = (
+      await rt.app.inject({ method: 'POST', url: '/api/auth/me/totp', headers: c.headers, payload: { password: PASSWORD } })
+    ).json()
     await rt.app.inject({
       method: 'POST',
       url: '/api/auth/me/totp/confirm',

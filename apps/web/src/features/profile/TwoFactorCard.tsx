@@ -22,10 +22,13 @@ function Enrol({ onDone }: { onDone: () => void }) {
   const client = useQueryClient()
   const [enrollment, setEnrollment] = useState<z.infer<typeof TotpEnrollment> | null>(null)
   const [form] = Form.useForm<{ code: string }>()
+  const [passwordForm] = Form.useForm<{ password: string }>()
   const start = useMutation({
-    mutationFn: () => api('/api/auth/me/totp', TotpEnrollment, { method: 'POST' }),
+    mutationFn: (password: string) => api('/api/auth/me/totp', TotpEnrollment, { method: 'POST', body: { password } }),
     onSuccess: setEnrollment,
-    onError: (e) => message.error(errorMessage(t, e)),
+    onError: (e) => {
+      if (!applyFieldErrors(t, passwordForm, e, ['password'])) message.error(errorMessage(t, e))
+    },
   })
   const confirm = useMutation({
     mutationFn: (code: string) => api('/api/auth/me/totp/confirm', Ok, { method: 'POST', body: { code } }),
@@ -43,15 +46,15 @@ function Enrol({ onDone }: { onDone: () => void }) {
     return (
       <Space orientation="vertical" size={12}>
         <Typography.Text type="secondary">{t('totp.offHint')}</Typography.Text>
-        <Button
-          type="primary"
-          icon={<SafetyCertificateOutlined />}
-          loading={start.isPending}
-          onClick={() => start.mutate()}
-          data-testid="totp-start"
-        >
-          {t('totp.enable')}
-        </Button>
+        {/* the password again: a borrowed session cannot bind its own authenticator */}
+        <Form form={passwordForm} name="totpStart" layout="inline" onFinish={(v) => start.mutate(v.password)} style={{ rowGap: 8 }}>
+          <Form.Item name="password" label={t('profile.currentPassword')} rules={[{ required: true, message: t('validation.required') }]}>
+            <Input.Password autoComplete="current-password" style={{ width: 220 }} data-testid="totp-start-password" />
+          </Form.Item>
+          <Button type="primary" htmlType="submit" icon={<SafetyCertificateOutlined />} loading={start.isPending} data-testid="totp-start">
+            {t('totp.enable')}
+          </Button>
+        </Form>
       </Space>
     )
   return (
