@@ -22,6 +22,7 @@ import type { Config } from '../../platform/config.ts'
 import { contextOf } from '../../platform/http/access.ts'
 import type { AccountService } from './account.service.ts'
 import { isSecure, sessionCookieName, type AuthService } from './auth.service.ts'
+import { KNOWN_DEVICE_DAYS } from './credentials.ts'
 
 const tags = ['auth']
 
@@ -29,6 +30,7 @@ export function authRoutes(auth: AuthService, account: AccountService, config: C
   const secure = isSecure(config.PUBLIC_URL)
   const cookieName = sessionCookieName(secure)
   const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure, path: '/' }
+  const deviceCookieName = secure ? '__Secure-aftercare_device' : 'aftercare_device'
 
   return (app: App) => {
     app.post(
@@ -43,8 +45,15 @@ export function authRoutes(auth: AuthService, account: AccountService, config: C
         },
       },
       async (req, reply) => {
-        const r = await auth.login(req.body, { ip: req.ip, userAgent: req.headers['user-agent'] ?? null, requestId: String(req.id) })
+        const r = await auth.login(req.body, {
+          ip: req.ip,
+          userAgent: req.headers['user-agent'] ?? null,
+          requestId: String(req.id),
+          device: req.cookies[deviceCookieName],
+        })
         void reply.setCookie(cookieName, r.sessionToken, { ...cookieOptions, expires: r.expiresAt })
+        // this browser is now a known device of the user: a lock others set off will not keep them out here
+        void reply.setCookie(deviceCookieName, r.deviceCookie, { ...cookieOptions, path: '/api/auth', maxAge: KNOWN_DEVICE_DAYS * 86_400 })
         return { user: { ...r.me, csrfToken: r.csrfToken }, csrfToken: r.csrfToken }
       },
     )

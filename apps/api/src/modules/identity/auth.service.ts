@@ -7,10 +7,20 @@ import { ForbiddenError, UnauthenticatedError } from '../../platform/errors.ts'
 import type { Outbox } from '../../platform/events/outbox.ts'
 import type { Actor, Authenticator, RequestContext } from '../../platform/http/access.ts'
 import type { ModuleDeps } from '../../modules.ts'
-import { hashPassword, needsRehash, randomSecret, safeEqual, sha256, verifyDummy, verifyPassword, type SecretBox } from './credentials.ts'
+import {
+  hashPassword,
+  knownDevices,
+  needsRehash,
+  randomSecret,
+  safeEqual,
+  sha256,
+  verifyDummy,
+  verifyPassword,
+  type SecretBox,
+} from './credentials.ts'
 import { identityRepository as repo } from './identity.repository.ts'
 import { toMe } from './identity.mapping.ts'
-import { afterFailedLogin, isLocked, permissionsOf, tokenPermissions, unlocked } from './identity.policy.ts'
+import { afterFailedLogin, lockedFor, permissionsOf, tokenPermissions, unlocked } from './identity.policy.ts'
 import type { UserRow } from './identity.tables.ts'
 import type { TokenCache } from './token-cache.ts'
 import { checkTotp } from './totp.ts'
@@ -34,6 +44,8 @@ export interface LoginMeta {
   ip: string | null
   userAgent: string | null
   requestId: string
+  /** The browser's known-device cookie, if any (credentials.ts `knownDevices`). */
+  device?: string | undefined
 }
 
 /** The same answer for an unknown email, a wrong password and a locked account. */
@@ -88,11 +100,12 @@ export async function loadMe(tx: DbOrTx, user: UserRow, permissions?: Actor['per
 }
 
 type Outcome =
-  | { kind: 'ok'; me: Me; sessionToken: string; csrfToken: string; expiresAt: Date }
+  | { kind: 'ok'; me: Me; sessionToken: string; csrfToken: string; expiresAt: Date; deviceCookie: string }
   | { kind: 'invalid' | 'totp_required' | 'totp_invalid' | 'disabled' }
 
 export function createAuthService(deps: IdentityDeps) {
   const { database, audit, clock, config, totpBox, tokenCache } = deps
+  const devices = knownDevices(config.SECRET_KEY)
 
   /** Finds the tenant and user a login names; either may be missing (the answer is the same). */
   async function resolveTarget(tenantSlug: string | undefined, email: string): Promise<{ tenantId: string | null; userId: string | null }> {
@@ -134,11 +147,12 @@ export function createAuthService(deps: IdentityDeps) {
         throw invalidCredentials()
       }
       const user = (await database.withTenant(tenantId, (tx) => repo.findUserById(tx, tenantId, userId)))!
+      const knownDevice = devices.recognises(meta.device, userId, now)
 
       // The slow checks run outside the transaction: PGlite has one connection.
       let verdict: 'locked' | 'bad_password' | 'disabled' | 'totp_required' | 'totp_invalid' | 'ok'
       let totpStep: number | null = null
-      if (isLocked(user, now)) {
+      if (lockedFor(user, now, knownDevice)) {
         await verifyDummy(body.password)
         verdict = 'locked'
       } else if (!(await verifyPassword(user.passwordHash, body.password))) verdict = 'bad_password'
@@ -154,7 +168,7 @@ export function createAuthService(deps: IdentityDeps) {
         const fresh = (await repo.findUserById(tx, tenantId, userId, { forUpdate: true }))!
         // A code of a step already used (by a concurrent login) is a replay.
         if (verdict === 'ok' && totpStep !== null && fresh.totpLastStep !== null && totpStep <= fresh.totpLastStep) verdict = 'totp_invalid'
-        if (verdict === 'ok' && isLocked(fresh, now)) verdict = 'locked'
+        if (verdict === 'ok' && lockedFor(fresh, now, knownDevice)) verdict = 'locked'
         const fail = (reason: string) =>
           audit.record(tx, { ...audited, tenantId, action: 'auth.login_failed', entityId: userId, after: { email: fresh.email, reason } })
         switch (verdict) {
@@ -215,7 +229,14 @@ export function createAuthService(deps: IdentityDeps) {
               requestId: meta.requestId,
               ip: meta.ip,
             })
-            return { kind: 'ok', me: await loadMe(tx, updated), sessionToken, csrfToken, expiresAt }
+            return {
+              kind: 'ok',
+              me: await loadMe(tx, updated),
+              sessionToken,
+              csrfToken,
+              expiresAt,
+              deviceCookie: devices.issue(userId, now),
+            }
           }
         }
       })

@@ -322,6 +322,43 @@ describe('lockout', () => {
     expect((await login(rt, { email: u.email, tenant: t.tenant.slug })).statusCode).toBe(200)
   })
 
+  it('strangers’ guesses do not lock the owner out of a browser they signed in from before (no malicious lockout)', async () => {
+    const u = await freshUser()
+    const first = await login(rt, { email: u.email, tenant: t.tenant.slug })
+    const device = first.cookies.find((c) => c.name.endsWith('aftercare_device'))!
+    expect(device.httpOnly).toBe(true)
+    const fromOwnBrowser = () =>
+      rt.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        headers: { cookie: `${device.name}=${device.value}` },
+        payload: { email: u.email, tenant: t.tenant.slug, password: PASSWORD },
+      })
+    for (let i = 0; i < 5; i++) await login(rt, { email: u.email, tenant: t.tenant.slug, password: 'attacker guess' })
+    // locked for everyone else, the right password included
+    expect((await login(rt, { email: u.email, tenant: t.tenant.slug })).statusCode).toBe(401)
+    // a device cookie of another user, or a forged one, changes nothing
+    const other = await freshUser()
+    const otherDevice = (await login(rt, { email: other.email, tenant: t.tenant.slug })).cookies.find((c) =>
+      c.name.endsWith('aftercare_device'),
+    )!
+    const forged = `${u.id}.${Date.now()}.${otherDevice.value.split('.')[2]}`
+    for (const value of [otherDevice.value, forged])
+      expect(
+        (
+          await rt.app.inject({
+            method: 'POST',
+            url: '/api/auth/login',
+            headers: { cookie: `${device.name}=${value}` },
+            payload: { email: u.email, tenant: t.tenant.slug, password: PASSWORD },
+          })
+        ).statusCode,
+      ).toBe(401)
+    // the owner's own browser still gets in, and that lifts the lock
+    expect((await fromOwnBrowser()).statusCode).toBe(200)
+    expect((await login(rt, { email: u.email, tenant: t.tenant.slug })).statusCode).toBe(200)
+  })
+
   it('counts wrong passwords typed to confirm a change: a stolen session cannot guess the password without limit', async () => {
     const u = await freshUser()
     const session = await signIn(rt, { email: u.email, tenant: t.tenant.slug })

@@ -1,5 +1,5 @@
 // Secrets at rest: password hashes, hashed session/API tokens, the sealed TOTP seed.
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto'
 import { hash, parseOptions, verify } from '@node-rs/argon2'
 
 // argon2id (the library default algorithm) with OWASP's minimum: m=19 MiB, t=2, p=1.
@@ -94,3 +94,27 @@ export function createSecretBox(secretKey: string, purpose: string) {
   }
 }
 export type SecretBox = ReturnType<typeof createSecretBox>
+
+/** How long a browser stays a known device of a user after their last sign-in there. */
+export const KNOWN_DEVICE_DAYS = 180
+
+/**
+ * Known-device cookies (OWASP "device cookies" against malicious lockout): a successful sign-in
+ * leaves `<userId>.<issuedAtMs>.<mac>` in the browser, signed with a key derived from SECRET_KEY.
+ * A locked account still lets its owner in from such a browser (identity.policy `lockedFor`).
+ */
+export function knownDevices(secretKey: string) {
+  const key = createHash('sha256').update(`aftercare known device\0${secretKey}`).digest()
+  const macOf = (userId: string, issuedAt: number) => createHmac('sha256', key).update(`${userId}.${issuedAt}`).digest('base64url')
+  return {
+    issue: (userId: string, now: Date) => `${userId}.${now.getTime()}.${macOf(userId, now.getTime())}`,
+    /** Whether the cookie was issued to this user, by this server, less than KNOWN_DEVICE_DAYS ago. */
+    recognises(cookie: string | undefined, userId: string, now: Date): boolean {
+      const [owner, at, mac, ...rest] = (cookie ?? '').split('.')
+      const issuedAt = Number(at)
+      if (rest.length || owner !== userId || !mac || !Number.isSafeInteger(issuedAt)) return false
+      if (now.getTime() - issuedAt > KNOWN_DEVICE_DAYS * 86_400_000 || issuedAt > now.getTime() + 60_000) return false
+      return safeEqual(mac, macOf(userId, issuedAt))
+    },
+  }
+}

@@ -2,6 +2,8 @@ import fc from 'fast-check'
 import { Permission, Role } from '@aftercare/contracts'
 import { describe, expect, it } from 'vitest'
 import {
+  KNOWN_DEVICE_MAX_LOCKOUTS,
+  lockedFor,
   afterFailedLogin,
   isLocked,
   lockoutRule,
@@ -50,5 +52,17 @@ describe('lockout rule', () => {
       }),
       { numRuns: 200 },
     )
+  })
+})
+
+describe('known devices and the lock', () => {
+  const now = new Date('2026-12-01T08:00:00Z')
+  const locked = (lockouts: number) => ({ failedLogins: 0, lockouts, lockedUntil: new Date(now.getTime() + 60_000) })
+  it('let their owner past a lock, until the known device has had its share of guesses too', () => {
+    expect(lockedFor(locked(1), now, false)).toBe(true)
+    expect(lockedFor(locked(1), now, true)).toBe(false)
+    expect(lockedFor(locked(KNOWN_DEVICE_MAX_LOCKOUTS - 1), now, true)).toBe(false)
+    expect(lockedFor(locked(KNOWN_DEVICE_MAX_LOCKOUTS), now, true)).toBe(true)
+    expect(lockedFor({ failedLogins: 3, lockouts: 0, lockedUntil: null }, now, false)).toBe(false)
   })
 })

@@ -192,6 +192,20 @@ export function isLocked(s: LockoutState, now: Date): boolean {
   return s.lockedUntil !== null && s.lockedUntil.getTime() > now.getTime()
 }
 
+/**
+ * Lockouts after which a known device no longer gets past a lock: its own wrong passwords count
+ * like anyone's, so a stolen device cookie buys at most this many rounds of guesses.
+ */
+export const KNOWN_DEVICE_MAX_LOCKOUTS = 5
+
+/**
+ * Is the sign-in refused for the lock? A lock set off by strangers' guesses does not shut the owner
+ * out of a browser they signed in from before (RELIABILITY C-BRUTE: no malicious lockout).
+ */
+export function lockedFor(s: LockoutState, now: Date, knownDevice: boolean): boolean {
+  return isLocked(s, now) && !(knownDevice && s.lockouts < KNOWN_DEVICE_MAX_LOCKOUTS)
+}
+
 /** The state after one more failed attempt (password or 2FA code). */
 export function afterFailedLogin(s: LockoutState, now: Date): LockoutState {
   const failed = s.failedLogins + 1
