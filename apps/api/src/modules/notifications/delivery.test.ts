@@ -330,21 +330,29 @@ describe('a crash between sending and recording it', () => {
     expect(after!.status).toBe('sent')
   })
 
-  it('an email interrupted after sending is sent again with the same Message-ID: never lost, at most one duplicate', async () => {
-    const t = await newTicket(w, { requesterName: '钱女士', requesterEmail: 'ms.qian@example.com' })
-    await hearNew(rt, w.tenant.id, seen)
+  /**
+   * The process dies right after the first send on `channel` (before recording it); its lease runs
+   * out and the recovery sweep decides what to do with the delivery.
+   */
+  async function crashAfterSending(channel: string) {
     let crashes = 0
     const crashing = createDeliveryLoop(
       rt.modules.deps,
       rt.modules.notifications.channels,
       createAdapters(() => rt.clock.now(), { allowPrivate: true }),
       {
-        afterSend: (row) => (row.channel === 'email' && crashes++ === 0 ? Promise.reject(new Error('simulated crash')) : Promise.resolve()),
+        afterSend: (row) => (row.channel === channel && crashes++ === 0 ? Promise.reject(new Error('simulated crash')) : Promise.resolve()),
       },
     )
     await expect(crashing.deliverDue({ tenantId: w.tenant.id })).rejects.toThrow('simulated crash')
     advance(3 * 60_000)
     await rt.modules.notifications.loop.recoverInterrupted({ tenantId: w.tenant.id })
+  }
+
+  it('an email interrupted after sending is sent again with the same Message-ID: never lost, at most one duplicate', async () => {
+    const t = await newTicket(w, { requesterName: '钱女士', requesterEmail: 'ms.qian@example.com' })
+    await hearNew(rt, w.tenant.id, seen)
+    await crashAfterSending('email')
     await deliver()
     const mails = smtp.mails.filter((m) => m.to && !Array.isArray(m.to) && m.to.text === 'ms.qian@example.com')
     expect(mails.length).toBeGreaterThanOrEqual(1)
@@ -376,19 +384,7 @@ describe('a crash between sending and recording it', () => {
     await ok(w.admin.post(`/api/tickets/${t.id}/transition`, { to: 'in_progress' }))
     await ok(w.admin.post(`/api/tickets/${t.id}/transition`, { to: 'pending_customer', reason: '请提供照片' }))
     await hearNew(rt, w.tenant.id, seen)
-    let crashes = 0
-    const crashing = createDeliveryLoop(
-      rt.modules.deps,
-      rt.modules.notifications.channels,
-      createAdapters(() => rt.clock.now(), { allowPrivate: true }),
-      {
-        afterSend: (row) =>
-          row.channel === 'wechat_mp' && crashes++ === 0 ? Promise.reject(new Error('simulated crash')) : Promise.resolve(),
-      },
-    )
-    await expect(crashing.deliverDue({ tenantId: w.tenant.id })).rejects.toThrow('simulated crash')
-    advance(3 * 60_000)
-    await rt.modules.notifications.loop.recoverInterrupted({ tenantId: w.tenant.id })
+    await crashAfterSending('wechat_mp')
     await deliver()
     const toWu = fakes.received.filter((r) => r.vendor === 'wechat' && r.body.touser === 'oWuNa_openid_0001')
     expect(toWu).toHaveLength(1)
