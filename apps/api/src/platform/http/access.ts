@@ -88,9 +88,10 @@ export function registerAccessControl(app: FastifyInstance, authenticator: Authe
  */
 export function registerDeniedAudit(app: FastifyInstance, database: Database) {
   const audit = createAuditLog()
-  app.addHook('onSend', async (req, reply, payload) => {
-    if (reply.statusCode === 403 && req.actor && typeof payload === 'string') (req as { deniedCode?: string }).deniedCode = codeOf(payload)
-    return payload
+  const deniedCode = new WeakMap<FastifyRequest, string>()
+  app.addHook('onError', async (req, _reply, error) => {
+    const code = (error as { code?: unknown }).code
+    if (typeof code === 'string') deniedCode.set(req, code)
   })
   app.addHook('onResponse', async (req, reply) => {
     const actor = req.actor
@@ -102,7 +103,7 @@ export function registerDeniedAudit(app: FastifyInstance, database: Database) {
       action: 'access.denied',
       entityType: 'route',
       entityId: null,
-      after: { method: req.method, route: req.routeOptions.url ?? null, code: (req as { deniedCode?: string }).deniedCode ?? 'forbidden' },
+      after: { method: req.method, route: req.routeOptions.url ?? null, code: deniedCode.get(req) ?? 'forbidden' },
       requestId: String(req.id),
       ip: req.ip,
     }
@@ -110,15 +111,6 @@ export function registerDeniedAudit(app: FastifyInstance, database: Database) {
       .withTenant(actor.tenantId, (tx) => audit.record(tx, entry))
       .catch((err: unknown) => req.log.error({ err }, 'audit of a refusal failed'))
   })
-}
-
-function codeOf(body: string): string | undefined {
-  try {
-    const code = (JSON.parse(body) as { code?: unknown }).code
-    return typeof code === 'string' ? code : undefined
-  } catch {
-    return undefined
-  }
 }
 
 /** A customer's contact signed in to the portal (or their token), as opposed to staff. */

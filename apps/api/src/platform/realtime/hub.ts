@@ -152,11 +152,22 @@ export function createRealtimeHub(opts: RealtimeHubOptions) {
     conn.queue = conn.queue.then(() => handle(conn, msg)).catch((err: unknown) => log.error({ err }, 'realtime message failed'))
   }
 
+  const eventText = (topic: string, event: Record<string, unknown>) =>
+    JSON.stringify({ type: 'event', topic, event } satisfies RealtimeServerMessage)
+
   function deliver(tenantId: string, topic: string, event: Record<string, unknown>) {
     const subs = byTenant.get(tenantId)?.get(topic)
     if (!subs?.size) return
-    const text = JSON.stringify({ type: 'event', topic, event } satisfies RealtimeServerMessage)
+    const text = eventText(topic, event)
     for (const conn of subs) sendText(conn, text)
+  }
+
+  /** Authorises a subscription again; one the actor lost is dropped, and the client told. */
+  async function stillMay(conn: Connection, topic: string): Promise<boolean> {
+    if ((await mayReceive(conn.actor, topic)) === 'ok') return true
+    removeSubscription(conn, topic)
+    send(conn, { type: 'error', topic, code: 'forbidden', message: `You may no longer subscribe to ${topic}` })
+    return false
   }
 
   function onOutboxNotification(payload: string) {
@@ -196,14 +207,11 @@ export function createRealtimeHub(opts: RealtimeHubOptions) {
   function deliverAfterAuthorizing(tenantId: string, topic: string, event: Record<string, unknown>) {
     const subs = byTenant.get(tenantId)?.get(topic)
     if (!subs?.size) return
-    const text = JSON.stringify({ type: 'event', topic, event } satisfies RealtimeServerMessage)
+    const text = eventText(topic, event)
     for (const conn of [...subs])
       conn.queue = conn.queue
         .then(async () => {
-          if (!conn.topics.has(topic)) return
-          if ((await mayReceive(conn.actor, topic)) === 'ok') return sendText(conn, text)
-          removeSubscription(conn, topic)
-          send(conn, { type: 'error', topic, code: 'forbidden', message: `You may no longer subscribe to ${topic}` })
+          if (conn.topics.has(topic) && (await stillMay(conn, topic))) sendText(conn, text)
         })
         .catch((err: unknown) => log.error({ err }, 'realtime delivery failed'))
   }
@@ -229,11 +237,7 @@ export function createRealtimeHub(opts: RealtimeHubOptions) {
         continue
       }
       conn.actor = actor
-      for (const topic of [...conn.topics]) {
-        if ((await mayReceive(actor, topic)) === 'ok') continue
-        removeSubscription(conn, topic)
-        send(conn, { type: 'error', topic, code: 'forbidden', message: `You may no longer subscribe to ${topic}` })
-      }
+      for (const topic of [...conn.topics]) await stillMay(conn, topic)
     }
   }
 
