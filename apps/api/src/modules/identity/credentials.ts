@@ -1,6 +1,7 @@
 // Secrets at rest: password hashes, hashed session/API tokens, the sealed TOTP seed.
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto'
 import { hash, parseOptions, verify } from '@node-rs/argon2'
+import { safeEqual } from '../../platform/safe-equal.ts'
 
 // argon2id (the library default algorithm) with OWASP's minimum: m=19 MiB, t=2, p=1.
 const argon2Options = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const
@@ -62,11 +63,7 @@ export function sha256(value: string): string {
   return createHash('sha256').update(value).digest('hex')
 }
 
-export function safeEqual(a: string, b: string): boolean {
-  const ab = Buffer.from(a)
-  const bb = Buffer.from(b)
-  return ab.length === bb.length && timingSafeEqual(ab, bb)
-}
+export { safeEqual }
 
 /**
  * AES-256-GCM sealing of small secrets (TOTP seeds) with a key derived from SECRET_KEY.

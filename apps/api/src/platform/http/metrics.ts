@@ -1,7 +1,7 @@
-import { timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import { AppError } from '../errors.ts'
+import { safeEqual } from '../safe-equal.ts'
 
 const isLoopback = (ip: string) => ip === '::1' || /^(::ffff:)?127\./.test(ip)
 
@@ -11,9 +11,7 @@ const isLoopback = (ip: string) => ip === '::1' || /^(::ffff:)?127\./.test(ip)
  */
 function mayScrape(req: FastifyRequest, token: string | undefined): boolean {
   if (token) {
-    const sent = Buffer.from(/^bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim() ?? '')
-    const want = Buffer.from(token)
-    return sent.length === want.length && timingSafeEqual(sent, want)
+    return safeEqual(/^bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim() ?? '', token)
   }
   return isLoopback(req.socket.remoteAddress ?? '') && isLoopback(req.ip) && req.headers['x-forwarded-for'] === undefined
 }
