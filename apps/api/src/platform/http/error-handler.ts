@@ -30,15 +30,18 @@ interface PgErrorFields {
   column?: string
 }
 
+/** The error and the causes it wraps (Drizzle wraps the driver's error), a few deep. */
+function* causesOf(e: unknown): Generator<{ code?: unknown; message?: unknown }> {
+  for (let cur = e, depth = 0; cur && typeof cur === 'object' && depth < 4; cur = (cur as { cause?: unknown }).cause, depth++)
+    yield cur as { code?: unknown; message?: unknown }
+}
+
 /**
  * The PostgreSQL error inside an error: node-postgres and PGlite throw it with a SQLSTATE `code`;
  * Drizzle wraps it (`DrizzleQueryError`, the driver's error as `cause`).
  */
 function postgresErrorIn(e: unknown): PgErrorFields | undefined {
-  for (let cur = e, depth = 0; cur && typeof cur === 'object' && depth < 4; cur = (cur as { cause?: unknown }).cause, depth++) {
-    const code = (cur as PgErrorFields).code
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return cur as PgErrorFields
-  }
+  for (const cur of causesOf(e)) if (typeof cur.code === 'string' && /^[0-9A-Z]{5}$/.test(cur.code)) return cur as PgErrorFields
   return undefined
 }
 
@@ -79,8 +82,7 @@ export const DATABASE_RETRY_AFTER_S = 5
  * timed out, the pool's connect timeout, a backend terminated by a shutdown, too many connections.
  */
 function databaseUnavailable(error: unknown): boolean {
-  for (let cur = error, depth = 0; cur && typeof cur === 'object' && depth < 4; cur = (cur as { cause?: unknown }).cause, depth++) {
-    const { code, message } = cur as { code?: unknown; message?: unknown }
+  for (const { code, message } of causesOf(error)) {
     if (typeof code === 'string' && (/^08/.test(code) || ['57P01', '57P02', '57P03', '53300'].includes(code))) return true
     if (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(code)) return true
     if (typeof message === 'string' && /^(timeout exceeded when trying to connect|Connection terminated)/.test(message)) return true
