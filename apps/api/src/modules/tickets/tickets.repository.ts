@@ -159,6 +159,16 @@ const ticketById = cachedQuery((db) =>
     .limit(1),
 )
 
+/** A ticket in a few words: what merge suggestions and notifications name it by. */
+const summaryColumns = {
+  id: tickets.id,
+  number: tickets.number,
+  subject: tickets.subject,
+  status: tickets.status,
+  customerId: tickets.customerId,
+  assigneeId: tickets.assigneeId,
+}
+
 export const ticketRepository = {
   /** `number` may be an expression (ticket-config's nextNumberSql: drawn and formatted in this statement). */
   async insert(db: DbOrTx, values: Omit<NewTicketRow, 'number'> & { number: string | SQL }): Promise<TicketRow> {
@@ -245,17 +255,7 @@ export const ticketRepository = {
 
   async summariesByIds(db: DbOrTx, ids: string[]) {
     if (!ids.length) return []
-    return db
-      .select({
-        id: tickets.id,
-        number: tickets.number,
-        subject: tickets.subject,
-        status: tickets.status,
-        customerId: tickets.customerId,
-        assigneeId: tickets.assigneeId,
-      })
-      .from(tickets)
-      .where(inArray(tickets.id, ids))
+    return db.select(summaryColumns).from(tickets).where(inArray(tickets.id, ids))
   },
 
   /** What notifications need of several tickets, each with its watchers in the order they came, in one statement. */
@@ -263,14 +263,9 @@ export const ticketRepository = {
     if (!ids.length) return []
     return db
       .select({
-        id: tickets.id,
-        number: tickets.number,
-        subject: tickets.subject,
+        ...summaryColumns,
         description: tickets.description,
-        status: tickets.status,
         priority: tickets.priority,
-        customerId: tickets.customerId,
-        assigneeId: tickets.assigneeId,
         requesterId: tickets.requesterId,
         requesterName: tickets.requesterName,
         requesterEmail: tickets.requesterEmail,
