@@ -18,7 +18,8 @@ export function dispatchRoutes(dispatch: DispatchService) {
     app.post(
       '/dispatch/optimize',
       {
-        config: { access: { permission: 'dispatch.plan' } },
+        // a solve keeps a worker thread busy for seconds: two at once, more get 429 with Retry-After
+        config: { access: { permission: 'dispatch.plan' }, expensive: { kind: 'dispatch plan', atOnce: 2 } },
         schema: { tags: ['dispatch'], body: DispatchProblem, response: { 200: DispatchSolution } },
       },
       async (req, reply) => dispatch.optimize(contextOf(req), req.body, abortOnDisconnect(reply)),
@@ -26,7 +27,8 @@ export function dispatchRoutes(dispatch: DispatchService) {
     app.post(
       '/dispatch/reoptimize',
       {
-        config: { access: { permission: 'dispatch.plan' } },
+        // a solve keeps a worker thread busy for seconds: two at once, more get 429 with Retry-After
+        config: { access: { permission: 'dispatch.plan' }, expensive: { kind: 'dispatch plan', atOnce: 2 } },
         schema: { tags: ['dispatch'], body: DispatchReoptimizeRequest, response: { 200: DispatchReoptimizeResult } },
       },
       async (req, reply) => dispatch.reoptimize(contextOf(req), req.body, abortOnDisconnect(reply)),

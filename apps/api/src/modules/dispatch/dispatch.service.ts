@@ -1,8 +1,9 @@
 // Dispatch planning use cases: solve a day, or fit one urgent job into it. Stateless (no tables yet):
-// the solver runs in a worker thread so the API's event loop never blocks.
+// the solver runs in a worker thread so the API's event loop never blocks; how many solves run at
+// once is the routes' `expensive` cap.
 import type { DispatchProblem, DispatchReoptimizeRequest, DispatchReoptimizeResult, DispatchSolution } from '@aftercare/contracts'
 import { ProblemError, reoptimizeInWorker, solveInWorker } from '@aftercare/dispatch'
-import { AppError, ValidationError } from '../../platform/errors.ts'
+import { ValidationError } from '../../platform/errors.ts'
 import type { RequestContext } from '../../platform/http/access.ts'
 
 export interface DispatchServiceDeps {
@@ -10,26 +11,17 @@ export interface DispatchServiceDeps {
   maxTimeLimitSeconds?: number
   /** Used when the problem gives no time limit. */
   defaultTimeLimitSeconds?: number
-  /** Solver workers allowed at once; more requests are turned away with 429. */
-  maxConcurrent?: number
 }
 
 export function createDispatchService(deps: DispatchServiceDeps = {}) {
   const maxLimit = deps.maxTimeLimitSeconds ?? 30
   const defaultLimit = deps.defaultTimeLimitSeconds ?? 5
-  const maxConcurrent = deps.maxConcurrent ?? 2
-  let running = 0
-
   async function guarded<T>(prefix: string, fn: () => Promise<T>): Promise<T> {
-    if (running >= maxConcurrent) throw new AppError(429, 'rate_limited', 'The dispatch planner is busy; try again in a few seconds')
-    running++
     try {
       return await fn()
     } catch (e) {
       if (e instanceof ProblemError) throw ValidationError.field(`${prefix}${e.path}`, e.message.replace(`${e.path}: `, ''))
       throw e
-    } finally {
-      running--
     }
   }
 
