@@ -2,12 +2,12 @@
 // CSV comes from Chinese Excel in GBK as often as in UTF-8: both are read; exports are
 // UTF-8 with a BOM so Excel opens them correctly. Cells that a spreadsheet would run as a
 // formula (= + - @) are written with a leading apostrophe and read back without it.
-// An .xlsx is a ZIP archive that ExcelJS inflates in memory: its central directory is checked
-// first (entries, unpacked size, ratio), so a few MB cannot unpack to gigabytes (a zip bomb).
-import { createInflateRaw } from 'node:zlib'
+// An .xlsx is a ZIP archive that ExcelJS inflates in memory: it is checked first
+// (platform/files/zip-guard.ts), so a few MB cannot unpack to gigabytes (a zip bomb).
 import ExcelJS from 'exceljs'
 import type { SheetFormat } from '@aftercare/contracts'
 import { ValidationError } from '../../platform/errors.ts'
+import { zipProblem } from '../../platform/files/zip-guard.ts'
 
 export interface SheetColumn {
   key: string
@@ -128,89 +128,27 @@ async function readGrid(bytes: Buffer, format: SheetFormat): Promise<string[][]>
   return Array.from(grid, (r) => r ?? [])
 }
 
-const END_OF_CENTRAL_DIRECTORY = Buffer.from([0x50, 0x4b, 0x05, 0x06])
-const CENTRAL_FILE_HEADER = 0x02014b50
-const LOCAL_FILE_HEADER = 0x04034b50
-const MAX_16 = 0xffff
-const MAX_32 = 0xffffffff
 const mb = (bytes: number) => `${bytes / 1024 / 1024} MB`
 
-/** How many bytes raw deflate data unpacks to, counted without keeping them and no further than `limit + 1`; -1 if it is not valid. */
-function inflatedLength(data: Buffer, limit: number): Promise<number> {
-  return new Promise((resolve) => {
-    const inflate = createInflateRaw({ chunkSize: 64 * 1024 })
-    let length = 0
-    inflate.on('data', (chunk: Buffer) => {
-      length += chunk.length
-      if (length <= limit) return
-      inflate.destroy()
-      resolve(length)
-    })
-    inflate.on('end', () => resolve(length))
-    inflate.on('error', () => resolve(-1))
-    inflate.end(data)
-  })
-}
-
-/**
- * Refuses an .xlsx whose ZIP could exhaust memory when ExcelJS unpacks it: too many entries,
- * too large unpacked, an entry packed more tightly than a spreadsheet ever is, ZIP64 (never
- * needed by a file under the upload limit) or a damaged archive. Only the central directory is
- * read first, nothing is inflated. ExcelJS (through JSZip) takes no limits and trusts the sizes
- * the headers declare, so the headers are then held to account: each entry is inflated once
- * into a counter, stopping as soon as it passes its declared size (the total of which is
- * bounded above). The layout is checked strictly so that JSZip cannot see entries this check
- * did not: the central directory ends exactly at the end record, which ends the file.
- */
+/** Refuses an .xlsx whose ZIP could exhaust memory when ExcelJS (which takes no limits) unpacks it. */
 async function assertSafeXlsx(bytes: Buffer, fileName: string): Promise<void> {
-  const refuse = (reason: string) => ValidationError.field('contentBase64', `${fileName} ${reason}`)
-  const damaged = () => refuse('is not a readable Excel (.xlsx) file: the archive is damaged')
-  const zip64 = () => refuse('is not a readable Excel (.xlsx) file: it needs ZIP64, which a spreadsheet for import never does')
-  const end = bytes.lastIndexOf(END_OF_CENTRAL_DIRECTORY)
-  if (end < 0 || end + 22 > bytes.length) throw damaged()
-  const disks = [bytes.readUInt16LE(end + 4), bytes.readUInt16LE(end + 6)]
-  const entriesOnDisk = bytes.readUInt16LE(end + 8)
-  const entryCount = bytes.readUInt16LE(end + 10)
-  const directorySize = bytes.readUInt32LE(end + 12)
-  const directoryStart = bytes.readUInt32LE(end + 16)
-  if ([...disks, entriesOnDisk, entryCount].includes(MAX_16) || directorySize === MAX_32 || directoryStart === MAX_32) throw zip64()
-  if (end + 22 + bytes.readUInt16LE(end + 20) !== bytes.length) throw damaged()
-  if (disks.some((d) => d !== 0) || entriesOnDisk !== entryCount || directoryStart + directorySize !== end) throw damaged()
-  if (entryCount > MAX_XLSX_ENTRIES) throw refuse(`holds more than ${MAX_XLSX_ENTRIES} files inside; refused as a possible zip bomb`)
-
-  const entries: { name: string; stored: boolean; size: number; data: Buffer }[] = []
-  let total = 0
-  for (let at = directoryStart; at < end;) {
-    if (entries.length === entryCount || at + 46 > end || bytes.readUInt32LE(at) !== CENTRAL_FILE_HEADER) throw damaged()
-    const flags = bytes.readUInt16LE(at + 8)
-    const method = bytes.readUInt16LE(at + 10)
-    const packed = bytes.readUInt32LE(at + 20)
-    const size = bytes.readUInt32LE(at + 24)
-    const nameLength = bytes.readUInt16LE(at + 28)
-    const localHeader = bytes.readUInt32LE(at + 42)
-    const name = bytes.toString('utf8', at + 46, Math.min(at + 46 + nameLength, end)).slice(0, 100)
-    at += 46 + nameLength + bytes.readUInt16LE(at + 30) + bytes.readUInt16LE(at + 32)
-    if (packed === MAX_32 || size === MAX_32 || localHeader === MAX_32) throw zip64()
-    total += size
-    if (total > MAX_XLSX_UNPACKED_BYTES) throw refuse(`unpacks to more than ${mb(MAX_XLSX_UNPACKED_BYTES)}; refused as a possible zip bomb`)
-    if (size > RATIO_CHECKED_FROM && size > packed * MAX_XLSX_RATIO)
-      throw refuse(`holds ${name}, packed more than ${MAX_XLSX_RATIO}:1; refused as a possible zip bomb`)
-    // encrypted (bit 0), or neither stored (0) nor deflated (8): ExcelJS cannot read it either
-    if (at > end || flags & 1 || (method !== 0 && method !== 8)) throw damaged()
-    if (localHeader + 30 > directoryStart || bytes.readUInt32LE(localHeader) !== LOCAL_FILE_HEADER) throw damaged()
-    const dataStart = localHeader + 30 + bytes.readUInt16LE(localHeader + 26) + bytes.readUInt16LE(localHeader + 28)
-    if (dataStart + packed > directoryStart) throw damaged()
-    entries.push({ name, stored: method === 0, size, data: bytes.subarray(dataStart, dataStart + packed) })
-  }
-  if (entries.length !== entryCount) throw damaged()
-
-  for (const entry of entries) {
-    // nothing packed is nothing unpacked (JSZip reads it so; zlib calls it truncated)
-    const length = entry.stored || entry.data.length === 0 ? entry.data.length : await inflatedLength(entry.data, entry.size)
-    if (length > entry.size)
-      throw refuse(`holds ${entry.name}, which unpacks to more than its header declares; refused as a possible zip bomb`)
-    if (length !== entry.size) throw damaged()
-  }
+  const problem = await zipProblem(bytes, {
+    maxEntries: MAX_XLSX_ENTRIES,
+    maxUnpackedBytes: MAX_XLSX_UNPACKED_BYTES,
+    maxRatio: MAX_XLSX_RATIO,
+    ratioCheckedFrom: RATIO_CHECKED_FROM,
+  })
+  if (!problem) return
+  const bomb = 'refused as a possible zip bomb'
+  const reason = {
+    damaged: () => 'is not a readable Excel (.xlsx) file: the archive is damaged',
+    zip64: () => 'is not a readable Excel (.xlsx) file: it needs ZIP64, which a spreadsheet for import never does',
+    too_many_entries: () => `holds more than ${MAX_XLSX_ENTRIES} files inside; ${bomb}`,
+    too_large: () => `unpacks to more than ${mb(MAX_XLSX_UNPACKED_BYTES)}; ${bomb}`,
+    too_tightly_packed: (name: string) => `holds ${name}, packed more than ${MAX_XLSX_RATIO}:1; ${bomb}`,
+    larger_than_declared: (name: string) => `holds ${name}, which unpacks to more than its header declares; ${bomb}`,
+  }[problem.kind]('name' in problem ? problem.name : '')
+  throw ValidationError.field('contentBase64', `${fileName} ${reason}`)
 }
 
 /** xlsx files are zip archives (`PK`); anything else is read as CSV. */
